@@ -1,0 +1,62 @@
+package io.syncline.connector.config;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/** Configuration of {@code SynclineSourceConnector}: the shared keys plus capture settings. */
+public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig {
+
+    public static final String SLOT_NAME = "slot.name";
+    public static final String PUBLICATION_NAME = "publication.name";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+
+    private static final String GROUP_CAPTURE = "Capture";
+
+    public static final ConfigDef CONFIG_DEF = definition();
+
+    public SynclineSourceConnectorConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals);
+    }
+
+    private static ConfigDef definition() {
+        ConfigDef def = withCommonKeys(new ConfigDef());
+        int order = 0;
+        def.define(SLOT_NAME, Type.STRING, "", Importance.MEDIUM,
+                "Name of the PostgreSQL logical replication slot; empty means syncline_<group>_<site>.",
+                GROUP_CAPTURE, ++order, Width.MEDIUM, "Replication slot");
+        def.define(PUBLICATION_NAME, Type.STRING, "", Importance.MEDIUM,
+                "Name of the PostgreSQL publication; empty means syncline_<group>_<site>.",
+                GROUP_CAPTURE, ++order, Width.MEDIUM, "Publication");
+        def.define(POLL_INTERVAL_MS, Type.INT, 50, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+                "How long the capture waits for new changes before returning an empty batch; lower is less lag.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Poll interval (ms)");
+        return def;
+    }
+
+    private String defaultName() {
+        return ("syncline_" + syncGroup() + "_" + siteId()).toLowerCase().replaceAll("[^a-z0-9_]", "_");
+    }
+
+    public String slotName() {
+        String s = getString(SLOT_NAME);
+        return s.isEmpty() ? defaultName() : s;
+    }
+
+    public String publicationName() {
+        String s = getString(PUBLICATION_NAME);
+        return s.isEmpty() ? defaultName() : s;
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getInt(POLL_INTERVAL_MS));
+    }
+
+    /** The Debezium topic prefix: names the captured site in Debezium's offsets and metrics. */
+    public String capturePrefix() {
+        return "syncline." + syncGroup() + "." + siteId();
+    }
+}

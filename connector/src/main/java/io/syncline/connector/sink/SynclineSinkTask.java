@@ -1,0 +1,228 @@
+package io.syncline.connector.sink;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.syncline.conflict.LastWriterWins;
+import io.syncline.connector.config.SynclineSinkConnectorConfig;
+import io.syncline.connector.config.Version;
+import io.syncline.core.ChangeEnvelopeCodec;
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.EnvelopeFormatException;
+import io.syncline.core.SiteId;
+import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.FencedException;
+import io.syncline.core.apply.OffsetUpdate;
+import io.syncline.core.apply.PostgresApplier;
+import io.syncline.core.site.SiteSetupException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies change envelopes at one site. Each {@link #put} is one database transaction: offsets
+ * (with the fence epoch), locked meta rows, vector comparison, rows, meta. On start it seeks to
+ * the offsets stored in the database; {@link #preCommit} reports only offsets that were applied.
+ */
+public class SynclineSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SynclineSinkTask.class);
+
+    private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    private SynclineSinkConnectorConfig config;
+    private SiteId self;
+    private PostgresApplier applier;
+    private Connection connection;
+    private Cache<String, Boolean> recentDots;
+    private long epoch;
+    private ApplyResult totals = ApplyResult.EMPTY;
+    private long duplicatesSkippedByCache;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new SynclineSinkConnectorConfig(props);
+        self = config.siteId();
+        applier = new PostgresApplier(self, new LastWriterWins(), config.ledgerEnabled());
+        recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
+        LOG.info("Applying group {} at site {} as consumer {}", config.syncGroup(), self, config.consumerName());
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        Map<String, List<TopicPartition>> byTopic = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp);
+        }
+        try {
+            Connection c = connection();
+            Map<TopicPartition, Long> seek = new HashMap<>();
+            for (Map.Entry<String, List<TopicPartition>> entry : byTopic.entrySet()) {
+                Map<Integer, Long> stored = PostgresApplier.storedOffsets(c, config.consumerName(), entry.getKey());
+                c.commit();
+                for (TopicPartition tp : entry.getValue()) {
+                    Long next = stored.get(tp.partition());
+                    if (next != null) {
+                        seek.put(tp, next);
+                        applied.put(tp, next);
+                    }
+                }
+            }
+            context.offset(seek);
+            LOG.info("Site {} resumes {} partitions from offsets stored in its database: {}", self, partitions.size(),
+                    seek);
+        } catch (SQLException e) {
+            closeConnection();
+            throw new RetriableException("cannot read stored offsets at site " + self + ": " + e.getMessage()
+                    + "; the task will retry", e);
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<ChangeEvent> events = new ArrayList<>(records.size());
+        Map<TopicPartition, Long> next = new HashMap<>();
+        List<String> dots = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            next.merge(tp, record.kafkaOffset() + 1, Math::max);
+            ChangeEvent event = decode(record);
+            if (event == null || event.origin().equals(self)) {
+                continue;
+            }
+            String dot = event.dot().key();
+            if (recentDots.getIfPresent(dot) != null) {
+                duplicatesSkippedByCache++;
+                continue;
+            }
+            events.add(event);
+            dots.add(dot);
+        }
+        List<OffsetUpdate> offsets = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Long> entry : next.entrySet()) {
+            offsets.add(new OffsetUpdate(config.consumerName(), entry.getKey().topic(), entry.getKey().partition(),
+                    entry.getValue(), epoch));
+        }
+        try {
+            ApplyResult result = applier.apply(connection(), events, offsets);
+            totals = totals.plus(result);
+            applied.putAll(next);
+            for (String dot : dots) {
+                recentDots.put(dot, Boolean.TRUE);
+            }
+            LOG.trace("Applied batch of {} records at {}: {}", records.size(), self, result);
+        } catch (FencedException e) {
+            throw new ConnectException(e.getMessage(), e);
+        } catch (SiteSetupException e) {
+            throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            if (isTransient(e)) {
+                closeConnection();
+                throw new RetriableException("site " + self + " could not apply a batch of " + records.size()
+                        + " changes (" + e.getMessage() + "); nothing of it was written and it will be retried", e);
+            }
+            throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private ChangeEvent decode(SinkRecord record) {
+        Object value = record.value();
+        try {
+            if (!(value instanceof byte[] bytes)) {
+                throw new EnvelopeFormatException("record value is " + (value == null ? "null"
+                        : value.getClass().getSimpleName()) + ", not the bytes of a change envelope "
+                        + "(use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter)");
+            }
+            return codec.decode(bytes);
+        } catch (EnvelopeFormatException e) {
+            ErrantRecordReporter reporter = context.errantRecordReporter();
+            if (reporter == null) {
+                throw new ConnectException("record at " + record.topic() + "-" + record.kafkaPartition() + "@"
+                        + record.kafkaOffset() + " cannot be read: " + e.getMessage()
+                        + "; configure errors.tolerance=all and errors.deadletterqueue.topic.name to set such "
+                        + "records aside", e);
+            }
+            reporter.report(record, e);
+            return null;
+        }
+    }
+
+    /** Connection loss, serialization failure, deadlock, lock timeout: a retry can succeed. */
+    static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true;
+        }
+        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
+                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53");
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        for (TopicPartition tp : currentOffsets.keySet()) {
+            Long next = applied.get(tp);
+            if (next != null) {
+                committed.put(tp, new OffsetAndMetadata(next));
+            }
+        }
+        return committed;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            applied.remove(tp);
+        }
+    }
+
+    @Override
+    public void stop() {
+        closeConnection();
+        if (self != null) {
+            LOG.info("Apply at site {} stopped: {} applied, {} skipped as already present, {} conflicts, "
+                    + "{} duplicates skipped by the dot cache", self, totals.applied(), totals.skipped(),
+                    totals.conflicts(), duplicatesSkippedByCache);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = config.connect();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the connection to site {} failed", self, e);
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.syncline.connector.source;
+
+import io.debezium.connector.postgresql.PostgresConnectorTask;
+import io.syncline.connector.config.SynclineSourceConnectorConfig;
+import io.syncline.connector.config.Version;
+import io.syncline.core.ChangeEnvelopeCodec;
+import io.syncline.core.ChangeEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures one site's own writes: runs Debezium's PostgreSQL task (pgoutput), pairs each row
+ * change with its meta change, drops what another site wrote, and emits one Avro change envelope
+ * per row change to {@code <group>.changes}, keyed by table and primary key.
+ */
+public class SynclineSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SynclineSourceTask.class);
+
+    private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
+    private PostgresConnectorTask capture;
+    private ChangePairing pairing;
+    private AckChain chain;
+    private String topic;
+    private long emitted;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        SynclineSourceConnectorConfig config = new SynclineSourceConnectorConfig(props);
+        topic = config.changesTopic();
+        pairing = new ChangePairing(config.siteId());
+        chain = new AckChain();
+        capture = new PostgresConnectorTask();
+        capture.initialize(context);
+        capture.start(CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix())));
+        LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
+                config.tables().size(), topic);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> captured = capture.poll();
+        if (captured == null || captured.isEmpty()) {
+            handBack();
+            return null;
+        }
+        List<SourceRecord> out = new ArrayList<>();
+        for (SourceRecord record : captured) {
+            chain.captured(record);
+            ChangePairing.Outcome outcome = pairing.accept(record);
+            for (SourceRecord dropped : outcome.dropped()) {
+                chain.drop(dropped);
+            }
+            if (outcome.paired().isPresent()) {
+                ChangePairing.Paired paired = outcome.paired().get();
+                SourceRecord envelope = toRecord(paired.event(), record);
+                chain.emit(envelope, paired.carried());
+                out.add(envelope);
+            }
+        }
+        emitted += out.size();
+        handBack();
+        return out.isEmpty() ? null : out;
+    }
+
+    private SourceRecord toRecord(ChangeEvent event, SourceRecord last) {
+        String key = event.table() + "/" + event.key();
+        long timestampMs = event.commitTimeMicros() > 0 ? event.commitTimeMicros() / 1000 : System.currentTimeMillis();
+        return new SourceRecord(last.sourcePartition(), last.sourceOffset(), topic, null, Schema.STRING_SCHEMA, key,
+                Schema.BYTES_SCHEMA, codec.encode(event), timestampMs);
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) throws InterruptedException {
+        chain.acknowledged(record);
+        handBack();
+    }
+
+    /** Hands Debezium every captured record whose predecessors all reached Kafka. */
+    private void handBack() throws InterruptedException {
+        for (SourceRecord record : chain.ready()) {
+            capture.commitRecord(record, null);
+        }
+    }
+
+    @Override
+    public void commit() throws InterruptedException {
+        capture.commit();
+    }
+
+    @Override
+    public void stop() {
+        if (capture != null) {
+            capture.stop();
+            LOG.info("Capture stopped after {} change events; {} applied changes of other sites not re-shipped",
+                    emitted, pairing == null ? 0 : pairing.droppedForeign());
+        }
+    }
+}

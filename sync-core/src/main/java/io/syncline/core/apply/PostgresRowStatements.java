@@ -1,0 +1,134 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.SiteSetupException;
+import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.TableShape;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The upsert and delete statements of one table and the binding of typed column values to them.
+ * Every value is bound with its own JDBC type and cast to the column's type without a length
+ * modifier, so a value that does not fit is rejected by the database, never truncated.
+ */
+final class PostgresRowStatements {
+
+    private final TableShape shape;
+    private final String delete;
+    private final Map<List<String>, String> upserts = new ConcurrentHashMap<>();
+
+    PostgresRowStatements(TableShape shape) {
+        this.shape = shape;
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(shape.table().quoted()).append(" WHERE ");
+        for (int i = 0; i < shape.keyColumns().size(); i++) {
+            String column = shape.keyColumns().get(i);
+            if (i > 0) {
+                sql.append(" AND ");
+            }
+            sql.append(SqlIdentifiers.quote(column)).append(" = ").append(placeholder(column));
+        }
+        this.delete = sql.toString();
+    }
+
+    String sqlFor(ChangeEvent e) {
+        if (e.op() == ChangeEvent.Op.DELETE) {
+            return delete;
+        }
+        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert);
+    }
+
+    private String upsert(List<String> columns) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        List<String> updates = new ArrayList<>();
+        for (String column : columns) {
+            if (names.length() > 0) {
+                names.append(", ");
+                values.append(", ");
+            }
+            names.append(SqlIdentifiers.quote(column));
+            values.append(placeholder(column));
+            if (!shape.keyColumns().contains(column)) {
+                updates.add(SqlIdentifiers.quote(column) + " = EXCLUDED." + SqlIdentifiers.quote(column));
+            }
+        }
+        StringBuilder key = new StringBuilder();
+        for (String column : shape.keyColumns()) {
+            if (key.length() > 0) {
+                key.append(", ");
+            }
+            key.append(SqlIdentifiers.quote(column));
+        }
+        return "INSERT INTO " + shape.table().quoted() + " (" + names + ") VALUES (" + values + ") ON CONFLICT ("
+                + key + ") " + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
+    }
+
+    private String placeholder(String column) {
+        TableShape.ColumnType type = shape.column(column);
+        if (type == null) {
+            throw new SiteSetupException("column " + column + " of table " + shape.table()
+                    + " does not exist at this site; add it (the same schema at every site) and restart the task");
+        }
+        return "CAST(? AS " + type.sqlType() + ")";
+    }
+
+    void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
+        if (e.op() == ChangeEvent.Op.DELETE) {
+            int i = 1;
+            for (String column : shape.keyColumns()) {
+                ColumnValue value = e.columns().get(column);
+                if (value == null) {
+                    throw new SiteSetupException("delete of " + e.table() + " key " + e.key()
+                            + " does not carry key column " + column);
+                }
+                bindValue(ps, i++, value);
+            }
+            return;
+        }
+        int i = 1;
+        for (ColumnValue value : e.columns().values()) {
+            bindValue(ps, i++, value);
+        }
+    }
+
+    static void bindValue(PreparedStatement ps, int index, ColumnValue value) throws SQLException {
+        if (value instanceof ColumnValue.NullValue) {
+            ps.setObject(index, null);
+        } else if (value instanceof ColumnValue.IntegerValue v) {
+            ps.setLong(index, v.value());
+        } else if (value instanceof ColumnValue.DecimalValue v) {
+            ps.setBigDecimal(index, v.value());
+        } else if (value instanceof ColumnValue.FloatValue v) {
+            ps.setDouble(index, v.value());
+        } else if (value instanceof ColumnValue.BooleanValue v) {
+            ps.setBoolean(index, v.value());
+        } else if (value instanceof ColumnValue.TextValue v) {
+            ps.setString(index, v.value());
+        } else if (value instanceof ColumnValue.BytesValue v) {
+            ps.setBytes(index, v.value());
+        } else if (value instanceof ColumnValue.DateValue v) {
+            ps.setObject(index, v.value());
+        } else if (value instanceof ColumnValue.TimeValue v) {
+            ps.setObject(index, LocalTime.ofNanoOfDay(v.microsOfDay() * 1000L));
+        } else if (value instanceof ColumnValue.TimestampValue v) {
+            ps.setObject(index, v.value());
+        } else if (value instanceof ColumnValue.TimestampTzValue v) {
+            ps.setObject(index, OffsetDateTime.ofInstant(v.value(), ZoneOffset.UTC));
+        } else if (value instanceof ColumnValue.UuidValue v) {
+            ps.setObject(index, v.value());
+        } else if (value instanceof ColumnValue.JsonValue v) {
+            ps.setString(index, v.value());
+        } else {
+            throw new IllegalArgumentException("unknown column value kind " + value.getClass().getSimpleName());
+        }
+    }
+}

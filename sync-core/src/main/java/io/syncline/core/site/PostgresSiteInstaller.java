@@ -1,0 +1,221 @@
+package io.syncline.core.site;
+
+import io.syncline.core.SiteId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs Syncline's objects at a PostgreSQL site: the {@code syncline} schema (site identity,
+ * row metadata, local sequence, offsets) and a capture trigger on every synced table. Running it
+ * again with the same site changes nothing.
+ *
+ * <pre>{@code
+ * var installer = new PostgresSiteInstaller(SiteId.of("east"), "orders");
+ * try (Connection c = DriverManager.getConnection(url, user, password)) {
+ *     installer.install(c, List.of(TableRef.parse("public.orders")));
+ * }
+ * }</pre>
+ */
+public final class PostgresSiteInstaller {
+
+    /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
+    static final int SCHEMA_VERSION = 1;
+
+    static final String TRIGGER_NAME = "syncline_capture";
+
+    /** Key types whose text form the source can reproduce exactly from the captured value. */
+    private static final Set<String> KEY_TYPES = Set.of("int2", "int4", "int8", "text", "varchar", "uuid", "numeric");
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSiteInstaller.class);
+
+    private final SiteId site;
+    private final String group;
+
+    public PostgresSiteInstaller(SiteId site, String group) {
+        this.site = Objects.requireNonNull(site, "site");
+        this.group = Objects.requireNonNull(group, "group");
+    }
+
+    /** What an installation changed. */
+    public record Report(boolean schemaChanged, List<TableRef> triggersInstalled) {
+        public Report {
+            triggersInstalled = List.copyOf(triggersInstalled);
+        }
+
+        public boolean changedNothing() {
+            return !schemaChanged && triggersInstalled.isEmpty();
+        }
+    }
+
+    /**
+     * Checks every table first (exists, has a primary key of a supported type) and installs
+     * nothing if one fails, then installs in one transaction.
+     *
+     * @throws SiteSetupException when a table is missing or unusable, or the database already
+     *     belongs to another site or group
+     */
+    public Report install(Connection connection, List<TableRef> tables) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            try (Statement st = connection.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('syncline.install'))");
+            }
+            List<TableShape> shapes = new ArrayList<>();
+            for (TableRef table : tables) {
+                shapes.add(checkTable(connection, table));
+            }
+            boolean schemaChanged = installSchema(connection);
+            List<TableRef> installed = new ArrayList<>();
+            for (TableShape shape : shapes) {
+                if (installTrigger(connection, shape)) {
+                    installed.add(shape.table());
+                }
+            }
+            connection.commit();
+            Report report = new Report(schemaChanged, installed);
+            LOG.info("Site {} of group {}: schema {}, capture trigger installed on {} of {} tables",
+                    site, group, schemaChanged ? "installed" : "up to date", installed.size(), tables.size());
+            return report;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Checks that a table can be synced; the message of the exception says how to fix it. */
+    public static TableShape checkTable(Connection connection, TableRef table) throws SQLException {
+        Optional<TableShape> found = PostgresCatalog.describe(connection, table);
+        if (found.isEmpty()) {
+            throw new SiteSetupException("table " + table + " does not exist at this site; "
+                    + "create it or remove it from table.include.list");
+        }
+        TableShape shape = found.get();
+        if (!shape.hasPrimaryKey()) {
+            throw new SiteSetupException("table " + table + " has no primary key; add one or remove the table "
+                    + "from table.include.list (Syncline identifies rows by their primary key)");
+        }
+        for (String column : shape.keyColumns()) {
+            String type = shape.column(column).typeName();
+            if (!KEY_TYPES.contains(type)) {
+                throw new SiteSetupException("primary-key column " + column + " of table " + table + " has type "
+                        + shape.column(column).sqlType() + ", which Syncline cannot use in a key; "
+                        + "use an integer, text, varchar, uuid or numeric key");
+            }
+        }
+        return shape;
+    }
+
+    private boolean installSchema(Connection connection) throws SQLException {
+        Optional<String[]> existing = readSite(connection);
+        if (existing.isPresent()) {
+            String[] row = existing.get();
+            if (!row[0].equals(site.value()) || !row[1].equals(group)) {
+                throw new SiteSetupException("this database is already site '" + row[0] + "' of sync group '" + row[1]
+                        + "', not site '" + site + "' of group '" + group + "'; fix site.id / sync.group, "
+                        + "or drop schema syncline to reinstall");
+            }
+            if (Integer.parseInt(row[2]) >= SCHEMA_VERSION) {
+                return false;
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute(script());
+        }
+        try (PreparedStatement ps = connection.prepareStatement("""
+                INSERT INTO syncline.site (site_id, sync_group, schema_version) VALUES (?, ?, ?)
+                ON CONFLICT (singleton) DO UPDATE SET schema_version = EXCLUDED.schema_version""")) {
+            ps.setString(1, site.value());
+            ps.setString(2, group);
+            ps.setInt(3, SCHEMA_VERSION);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    /** The site row as {site_id, sync_group, schema_version}, if the schema is installed. */
+    private static Optional<String[]> readSite(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT to_regclass('syncline.site') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return Optional.empty();
+            }
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT site_id, sync_group, schema_version FROM syncline.site")) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        }
+    }
+
+    /** Installs or replaces the capture trigger when it is missing or names other key columns. */
+    private static boolean installTrigger(Connection connection, TableShape shape) throws SQLException {
+        String table = shape.table().quoted();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tgargs FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname = ? AND NOT tgisinternal")) {
+            ps.setString(1, table);
+            ps.setString(2, TRIGGER_NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && triggerArguments(rs.getBytes(1)).equals(shape.keyColumns())) {
+                    return false;
+                }
+            }
+        }
+        StringBuilder args = new StringBuilder();
+        for (String column : shape.keyColumns()) {
+            if (args.length() > 0) {
+                args.append(", ");
+            }
+            args.append('\'').append(column.replace("'", "''")).append('\'');
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("DROP TRIGGER IF EXISTS " + SqlIdentifiers.quote(TRIGGER_NAME) + " ON " + table);
+            st.execute("CREATE TRIGGER " + SqlIdentifiers.quote(TRIGGER_NAME)
+                    + " AFTER INSERT OR UPDATE OR DELETE ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION syncline.capture(" + args + ")");
+        }
+        return true;
+    }
+
+    /** pg_trigger.tgargs holds the arguments, each followed by a NUL byte. */
+    private static List<String> triggerArguments(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return List.of();
+        }
+        String all = new String(raw, StandardCharsets.UTF_8);
+        if (all.endsWith("\0")) {
+            all = all.substring(0, all.length() - 1);
+        }
+        return Arrays.asList(all.split("\0", -1));
+    }
+
+    private static String script() {
+        try (InputStream in = PostgresSiteInstaller.class.getResourceAsStream("postgres-site.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("postgres-site.sql is missing from the Syncline jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read postgres-site.sql from the Syncline jar", e);
+        }
+    }
+}
