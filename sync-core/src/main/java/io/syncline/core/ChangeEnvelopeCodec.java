@@ -1,12 +1,12 @@
 package io.syncline.core;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -44,6 +48,9 @@ public final class ChangeEnvelopeCodec {
     public static final String SCHEMA_RESOURCE = "/io/syncline/core/change-envelope.avsc";
 
     private static final Schema SCHEMA = loadSchema();
+    private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
+    /** The single-object header: 2 marker bytes and the 8-byte little-endian schema fingerprint. */
+    private static final int HEADER_LENGTH = 10;
     private static final Schema COLUMN = SCHEMA.getField("columns").schema().getElementType();
     private static final Schema VERSION_ENTRY = SCHEMA.getField("vv").schema().getElementType();
     private static final Schema OP = SCHEMA.getField("op").schema();
@@ -158,10 +165,11 @@ public final class ChangeEnvelopeCodec {
     }
 
     private GenericRecord read(byte[] bytes) {
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
-        GenericRecord envelope;
+        if (isOurs(bytes)) {
+            checkBody(bytes);
+        }
         try {
-            envelope = decoder.decode(in, null);
+            return decoder.decode(bytes);
         } catch (BadHeaderException e) {
             throw new EnvelopeFormatException("record is not a Syncline change envelope: " + e.getMessage()
                     + " (expected the Avro single-object marker 0xC3 0x01)", e);
@@ -170,14 +178,43 @@ public final class ChangeEnvelopeCodec {
                     + e.getMessage() + "; it may come from another product or a newer Syncline", e);
         } catch (IOException | RuntimeException e) {
             // Corrupt data fails inside Avro in many ways (EOF, bad lengths, bad union or enum indexes).
-            throw new EnvelopeFormatException("record is not a Syncline change envelope: truncated or corrupt data ("
-                    + describe(e) + ")", e);
+            throw corrupt(e);
         }
-        if (in.available() != 0) {
-            throw new EnvelopeFormatException("record is not a Syncline change envelope: " + in.available()
-                    + " unexpected bytes after the envelope");
+    }
+
+    private static boolean isOurs(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            return false;
         }
-        return envelope;
+        return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() == FINGERPRINT;
+    }
+
+    /**
+     * Walks the body without allocating anything. Avro's reader allocates a string, byte or array
+     * length before it sees whether that many bytes follow, so one corrupt length could ask for
+     * gigabytes; skipping first bounds every length by the bytes really present, and finds
+     * trailing bytes.
+     */
+    private static void checkBody(byte[] bytes) {
+        BinaryDecoder body = DecoderFactory.get()
+                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+        try {
+            GenericDatumReader.skip(SCHEMA, body);
+            if (!body.isEnd()) {
+                throw new EnvelopeFormatException("record is not a Syncline change envelope: unexpected bytes after"
+                        + " the envelope");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof EnvelopeFormatException format) {
+                throw format;
+            }
+            throw corrupt(e);
+        }
+    }
+
+    private static EnvelopeFormatException corrupt(Exception e) {
+        return new EnvelopeFormatException("record is not a Syncline change envelope: truncated or corrupt data ("
+                + describe(e) + ")", e);
     }
 
     private static String describe(Throwable e) {

@@ -244,7 +244,7 @@ class ChangeEnvelopeCodecTest {
         byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
         assertThatThrownBy(() -> codec.decode(longer))
                 .isInstanceOf(EnvelopeFormatException.class)
-                .hasMessageContaining("3 unexpected bytes");
+                .hasMessageContaining("unexpected bytes after the envelope");
     }
 
     @Test
@@ -261,6 +261,24 @@ class ChangeEnvelopeCodecTest {
                 // a corrupt body is either still a valid event or rejected with this exception
             }
         }
+    }
+
+    @Test
+    void rejectsAHugeLengthWithoutAllocatingIt() {
+        byte[] valid = codec.encode(upsert(Map.of("id", ColumnValue.of(1L))));
+        // Keep the header and the version, then claim the table name is about 2 GB long.
+        byte[] bytes = Arrays.copyOf(valid, 16);
+        int at = 11;
+        long zigZag = 2L * 2_000_000_000L;
+        while ((zigZag & ~0x7FL) != 0) {
+            bytes[at++] = (byte) ((zigZag & 0x7F) | 0x80);
+            zigZag >>>= 7;
+        }
+        bytes[at++] = (byte) zigZag;
+        byte[] corrupt = Arrays.copyOf(bytes, at);
+        assertThatThrownBy(() -> codec.decode(corrupt))
+                .isInstanceOf(EnvelopeFormatException.class)
+                .hasMessageStartingWith("record is not a Syncline change envelope: truncated or corrupt data");
     }
 
     @Test

@@ -70,6 +70,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         props.putAll(overrides);
         String restUrl = "http://" + FreePort.LOOPBACK + ":" + port;
 
+        // Caveat: if Connect.start() itself throws, startConnect calls Exit.exit(3), as the
+        // connect-distributed script would. It builds the herder and REST server before that,
+        // so bad worker properties or a taken port still surface here as exceptions.
         // startConnect swaps the calling thread's context class loader for the plugin loader;
         // the worker's own threads keep it, the caller gets its own back.
         Thread current = Thread.currentThread();

@@ -1,7 +1,7 @@
 package io.syncline.connector.embedded;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class ProcessRunner {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
@@ -73,10 +73,6 @@ public final class ProcessRunner {
         }
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
-    }
-
     private static void deleteQuietly(Path file) {
         if (file == null) {
             return;
@@ -84,7 +80,7 @@ public final class ProcessRunner {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            LOG.warn("Could not delete {} ({}); remove it by hand", file, e.toString());
         }
     }
 

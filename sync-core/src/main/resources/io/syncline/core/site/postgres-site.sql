@@ -61,9 +61,10 @@ $f$;
 
 -- The canonical key text of a row: one key column -> its text; several -> each with '\' and ','
 -- escaped, joined by ','. The source computes the same text from the captured key.
+-- (A trigger's TG_ARGV counts from 0, hence array_lower.)
 CREATE OR REPLACE FUNCTION syncline.row_key(r jsonb, cols text[]) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$
-    SELECT CASE WHEN cardinality(cols) = 1 THEN r ->> cols[1]
+    SELECT CASE WHEN cardinality(cols) = 1 THEN r ->> cols[array_lower(cols, 1)]
                 ELSE (SELECT string_agg(replace(replace(r ->> c, '\', '\\'), ',', '\,'), ',' ORDER BY o)
                         FROM unnest(cols) WITH ORDINALITY AS k(c, o))
            END

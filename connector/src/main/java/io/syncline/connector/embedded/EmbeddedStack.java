@@ -1,0 +1,415 @@
+package io.syncline.connector.embedded;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncline.connector.config.SynclineSourceConnectorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole mesh on one machine: a real Kafka broker (KRaft) and a real Connect worker in this
+ * JVM, the Syncline plugin on the worker's plugin.path, and one private database server per site.
+ * Used by {@code syncline demo}, {@code syncline up} and the integration tests.
+ *
+ * <pre>{@code
+ * try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:postgres,b:postgres"))) {
+ *     stack.applySql("CREATE TABLE items (id bigint PRIMARY KEY, name text)");
+ *     stack.startSync(List.of("public.items"), Map.of());
+ * }
+ * }</pre>
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One site: its id and database engine. */
+    public record SiteSpec(String id, String engine) {
+        public SiteSpec {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(engine, "engine");
+            if (!engine.equals("postgres")) {
+                throw new IllegalArgumentException("site " + id + " has engine '" + engine
+                        + "'; this build runs postgres sites");
+            }
+        }
+
+        /** Parses {@code a:postgres,b:postgres} (engine defaults to postgres). */
+        public static List<SiteSpec> parseList(String text) {
+            List<SiteSpec> sites = new ArrayList<>();
+            for (String part : text.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int colon = p.indexOf(':');
+                sites.add(colon < 0 ? new SiteSpec(p, "postgres")
+                        : new SiteSpec(p.substring(0, colon), p.substring(colon + 1)));
+            }
+            if (sites.isEmpty()) {
+                throw new IllegalArgumentException("--sites names no site; use e.g. a:postgres,b:postgres");
+            }
+            return sites;
+        }
+    }
+
+    /**
+     * What to start.
+     *
+     * @param sites the sites, at least one
+     * @param group the sync group name
+     * @param partitions partitions of the changes topic
+     * @param pluginPath the folder that holds the built plugin folder (the worker's plugin.path)
+     * @param configSamples the folder of connector JSON samples registered by {@link #startSync}
+     */
+    public record Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples) {
+        public Options {
+            sites = List.copyOf(sites);
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions was " + partitions + ", must be >= 1");
+            }
+        }
+
+        /** Defaults: group {@code demo}, 4 partitions, paths from system properties. */
+        public static Options sites(String sites) {
+            return new Options(SiteSpec.parseList(sites), "demo", 4, defaultPluginPath(), defaultConfigSamples());
+        }
+
+        public Options withGroup(String newGroup) {
+            return new Options(sites, newGroup, partitions, pluginPath, configSamples);
+        }
+    }
+
+    private final Options options;
+    private final Path workDir;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedConnect connect;
+    private final Map<String, PostgresServer> sites;
+    private final Duration startupTime;
+    private final List<String> tables = new ArrayList<>();
+
+    private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
+            Map<String, PostgresServer> sites, Duration startupTime) {
+        this.options = options;
+        this.workDir = workDir;
+        this.kafka = kafka;
+        this.connect = connect;
+        this.sites = Collections.unmodifiableMap(sites);
+        this.startupTime = startupTime;
+    }
+
+    /** The plugin.path: {@code -Dsyncline.plugin.path}, else {@code connector/target/syncline-connect-*}. */
+    public static Path defaultPluginPath() {
+        String configured = System.getProperty("syncline.plugin.path");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path target = Path.of("connector", "target");
+        try (var children = Files.list(target)) {
+            return children.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("syncline-connect-"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no built plugin under " + target.toAbsolutePath()
+                            + "; build it with 'mvn -B package -DskipTests' or set -Dsyncline.plugin.path"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no built plugin under " + target.toAbsolutePath()
+                    + "; build it with 'mvn -B package -DskipTests' or set -Dsyncline.plugin.path", e);
+        }
+    }
+
+    /** The connector samples: {@code -Dsyncline.config.samples}, else {@code ./config-samples}. */
+    public static Path defaultConfigSamples() {
+        String configured = System.getProperty("syncline.config.samples");
+        return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of("config-samples");
+    }
+
+    /** Starts the broker and the database servers in parallel, then the worker. */
+    public static EmbeddedStack start(Options options) {
+        long startedAt = System.nanoTime();
+        Path workDir;
+        try {
+            // Readable by others: the database servers run as their own OS user below it.
+            workDir = Files.createTempDirectory("syncline-stack-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for the embedded stack", e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.sites().size() + 1);
+        CompletableFuture<EmbeddedKafka> kafkaFuture =
+                CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workDir.resolve("kafka")), pool);
+        Map<String, CompletableFuture<PostgresServer>> siteFutures = new LinkedHashMap<>();
+        for (SiteSpec site : options.sites()) {
+            siteFutures.put(site.id(), CompletableFuture.supplyAsync(
+                    () -> PostgresServer.start(workDir.resolve("site-" + site.id()), "site_" + site.id()), pool));
+        }
+        EmbeddedKafka kafka = null;
+        EmbeddedConnect connect = null;
+        Map<String, PostgresServer> sites = new LinkedHashMap<>();
+        try {
+            List<RuntimeException> failures = new ArrayList<>();
+            for (Map.Entry<String, CompletableFuture<PostgresServer>> entry : siteFutures.entrySet()) {
+                try {
+                    sites.put(entry.getKey(), entry.getValue().join());
+                } catch (CompletionException e) {
+                    failures.add(new IllegalStateException("site " + entry.getKey() + " did not start: "
+                            + e.getCause().getMessage(), e.getCause()));
+                }
+            }
+            try {
+                kafka = kafkaFuture.join();
+            } catch (CompletionException e) {
+                failures.add(new IllegalStateException("the Kafka broker did not start: " + e.getCause().getMessage(),
+                        e.getCause()));
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), Map.of());
+            kafka.createTopic(options.group() + ".changes", options.partitions());
+            Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+            LOG.info("Embedded stack up in {} ms: Kafka {}, Connect {}, sites {}", took.toMillis(),
+                    kafka.bootstrapServers(), connect.restUrl(), sites.keySet());
+            return new EmbeddedStack(options, workDir, kafka, connect, sites, took);
+        } catch (RuntimeException e) {
+            closeQuietly(connect);
+            closeQuietly(kafka);
+            for (PostgresServer server : sites.values()) {
+                closeQuietly(server);
+            }
+            FileTree.deleteQuietly(workDir);
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    public String group() {
+        return options.group();
+    }
+
+    public String changesTopic() {
+        return options.group() + ".changes";
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public EmbeddedConnect connect() {
+        return connect;
+    }
+
+    public ConnectRestClient rest() {
+        return connect.restClient();
+    }
+
+    /** The sites by id, in the order they were given. */
+    public Map<String, PostgresServer> sites() {
+        return sites;
+    }
+
+    public PostgresServer site(String id) {
+        PostgresServer server = sites.get(id);
+        if (server == null) {
+            throw new IllegalArgumentException("no site '" + id + "' in this stack; sites are " + sites.keySet());
+        }
+        return server;
+    }
+
+    /** Runs a SQL script (e.g. the schema) at every site. */
+    public void applySql(String sql) {
+        for (Map.Entry<String, PostgresServer> site : sites.entrySet()) {
+            try (Connection c = site.getValue().connect(); Statement st = c.createStatement()) {
+                st.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the schema failed at site " + site.getKey() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The placeholder values of a site for the connector samples. */
+    public Map<String, String> templateValues(String siteId, List<String> tableNames) {
+        PostgresServer server = site(siteId);
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("group", options.group());
+        values.put("site", siteId);
+        values.put("tables", String.join(",", tableNames));
+        values.put("host", server.host());
+        values.put("port", Integer.toString(server.port()));
+        values.put("database", server.database());
+        values.put("user", server.user());
+        values.put("password", server.password());
+        return values;
+    }
+
+    public ConnectorTemplate sourceConnector(String siteId, List<String> tableNames) {
+        return ConnectorTemplate.load(options.configSamples().resolve("postgres-source.json"),
+                templateValues(siteId, tableNames));
+    }
+
+    public ConnectorTemplate sinkConnector(String siteId, List<String> tableNames) {
+        return ConnectorTemplate.load(options.configSamples().resolve("postgres-sink.json"),
+                templateValues(siteId, tableNames));
+    }
+
+    /**
+     * Registers a source and a sink connector per site through the REST API, from the samples,
+     * and waits until all run and every site's capture is streaming.
+     */
+    public void startSync(List<String> tableNames, Map<String, String> sinkOverrides) {
+        long startedAt = System.nanoTime();
+        List<String> names = new ArrayList<>();
+        for (String siteId : sites.keySet()) {
+            ConnectorTemplate source = sourceConnector(siteId, tableNames);
+            ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkOverrides);
+            rest().putConnectorConfig(source.name(), source.config());
+            rest().putConnectorConfig(sink.name(), sink.config());
+            names.add(source.name());
+            names.add(sink.name());
+        }
+        for (String name : names) {
+            rest().awaitRunning(name, RUNNING_TIMEOUT);
+        }
+        for (String siteId : sites.keySet()) {
+            awaitCaptureStreaming(siteId, tableNames);
+        }
+        tables.addAll(tableNames);
+        LOG.info("Sync of {} running at {} sites in {} ms", tableNames, sites.size(),
+                (System.nanoTime() - startedAt) / 1_000_000);
+    }
+
+    /** Waits until the site's replication slot is in use, so no write from now on is missed. */
+    public void awaitCaptureStreaming(String siteId, List<String> tableNames) {
+        String slot = new SynclineSourceConnectorConfig(sourceConnector(siteId, tableNames).config()).slotName();
+        long deadline = System.nanoTime() + RUNNING_TIMEOUT.toNanos();
+        try (Connection c = site(siteId).connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the capture of site " + siteId + " did not start streaming from "
+                            + "slot " + slot + " within " + RUNNING_TIMEOUT.toSeconds() + " s");
+                }
+                Deadlines.pause(Duration.ofMillis(100));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check the replication slot of site " + siteId, e);
+        }
+    }
+
+    /**
+     * Every connector or task of this stack that has failed, with the start of its trace; empty
+     * when all run.
+     */
+    public List<String> failures() {
+        List<String> failed = new ArrayList<>();
+        for (String name : rest().connectors()) {
+            var status = rest().status(name);
+            if ("FAILED".equals(status.path("connector").path("state").asText())) {
+                failed.add(name + ": " + firstLines(status.path("connector").path("trace").asText()));
+            }
+            for (var task : status.path("tasks")) {
+                if ("FAILED".equals(task.path("state").asText())) {
+                    failed.add(name + " task " + task.path("id").asText() + ": "
+                            + firstLines(task.path("trace").asText()));
+                }
+            }
+        }
+        return failed;
+    }
+
+    private static String firstLines(String trace) {
+        String[] lines = trace.split("\n");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(3, lines.length); i++) {
+            sb.append(i == 0 ? "" : " | ").append(lines[i].trim());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The one-line JSON contract of {@code syncline up}:
+     * {@code {"connect":...,"kafka":...,"group":...,"sites":{"a":{"engine":...,"host":...,...}}}}.
+     */
+    public String describeJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("connect", connect.restUrl());
+        root.put("kafka", kafka.bootstrapServers());
+        root.put("group", options.group());
+        root.put("changesTopic", changesTopic());
+        ObjectNode siteNodes = root.putObject("sites");
+        for (Map.Entry<String, PostgresServer> entry : sites.entrySet()) {
+            PostgresServer s = entry.getValue();
+            ObjectNode node = siteNodes.putObject(entry.getKey());
+            node.put("engine", "postgres");
+            node.put("host", s.host());
+            node.put("port", s.port());
+            node.put("database", s.database());
+            node.put("user", s.user());
+            node.put("password", s.password());
+            node.put("jdbcUrl", s.jdbcUrl());
+            node.put("pid", s.pid());
+        }
+        root.putArray("tables").addAll(tables.stream().map(JSON.getNodeFactory()::textNode).toList());
+        root.put("startupMs", startupTime.toMillis());
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the worker, the broker and every site, and deletes their files. */
+    @Override
+    public void close() {
+        closeQuietly(connect);
+        closeQuietly(kafka);
+        for (PostgresServer server : sites.values()) {
+            closeQuietly(server);
+        }
+        FileTree.deleteQuietly(workDir);
+        LOG.info("Embedded stack stopped and its files deleted");
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}
