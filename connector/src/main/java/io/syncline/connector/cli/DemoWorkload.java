@@ -34,14 +34,29 @@ public final class DemoWorkload {
 
     private final String table;
     private final long seed;
+    private final long firstId;
 
     /** @param table quoted-ready schema.table name (letters, digits, underscores) */
     public DemoWorkload(String table, long seed) {
+        this(checked(table), seed, 1);
+    }
+
+    private static String checked(String table) {
         if (!table.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("workload table '" + table + "' must be schema.table in lower case");
         }
+        return table;
+    }
+
+    private DemoWorkload(String table, long seed, long firstId) {
         this.table = table;
         this.seed = seed;
+        this.firstId = firstId;
+    }
+
+    /** The same workload with new rows numbered from {@code id} (so two sites can write disjoint rows). */
+    public DemoWorkload withFirstId(long id) {
+        return new DemoWorkload(table, seed, id);
     }
 
     public long seed() {
@@ -60,7 +75,7 @@ public final class DemoWorkload {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         List<Long> live = new ArrayList<>();
-        long nextId = 1;
+        long nextId = firstId;
         int writes = 0;
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
                         + " (id, name, qty, price, note) VALUES (?, ?, ?, ?, ?)");

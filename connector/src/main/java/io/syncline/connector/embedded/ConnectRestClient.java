@@ -106,6 +106,21 @@ public final class ConnectRestClient {
         send("POST", "/connectors/" + encode(name) + "/restart?includeTasks=" + includeTasks, null);
     }
 
+    /** Stops the connector and its tasks but keeps its configuration (KIP-875). */
+    public void stopConnector(String name) {
+        send("PUT", "/connectors/" + encode(name) + "/stop", null);
+    }
+
+    /** Resumes a stopped or paused connector. */
+    public void resumeConnector(String name) {
+        send("PUT", "/connectors/" + encode(name) + "/resume", null);
+    }
+
+    /** Resets the offsets Connect keeps for a stopped connector (a sink's consumer group offsets). */
+    public void resetOffsets(String name) {
+        send("DELETE", "/connectors/" + encode(name) + "/offsets", null);
+    }
+
     /** Deletes the connector; its tasks stop. */
     public void deleteConnector(String name) {
         send("DELETE", "/connectors/" + encode(name), null);

@@ -127,6 +127,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The sum over a topic's partitions of their end offsets: how many records it has ever held. */
+    public long endOffsetsSum(String topic) {
+        try (Admin admin = newAdmin()) {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            description.partitions().forEach(p -> latest.put(
+                    new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            long sum = 0;
+            for (var info : admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .values()) {
+                sum += info.offset();
+            }
+            return sum;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("end offsets of " + topic + " could not be read: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading end offsets of " + topic, e);
+        }
+    }
+
     /**
      * Returns an admin client for this broker; the caller closes it.
      */
