@@ -21,6 +21,8 @@ public final class SynclineCli {
             Commands:
               demo     start an embedded mesh of two PostgreSQL sites, write at one, show the other converge
               up       start an embedded mesh for your schema; prints one JSON line, runs until Ctrl-C
+              config-docs  print the connectors' configuration reference (markdown)
+              version  print the version
               help     this text
 
             Exit codes: 0 ok/converged, 1 diverged, 2 wrong command line, 3 failed
@@ -47,6 +49,10 @@ public final class SynclineCli {
                 case "up" -> new UpCommand(out, err).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
+                    yield ExitCode.OK.code();
+                }
+                case "config-docs" -> {
+                    out.print(io.syncline.connector.config.ConfigDocs.markdown());
                     yield ExitCode.OK.code();
                 }
                 case "version", "--version" -> {
