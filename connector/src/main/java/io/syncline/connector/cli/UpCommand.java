@@ -34,7 +34,8 @@ final class UpCommand {
                         "sites":{"a":{"engine":"postgres","host":"127.0.0.1","port":P,"database":"...",
                         "user":"...","password":"...","jdbcUrl":"...","pid":N},...},"tables":[...],"startupMs":N}
 
-            Exit codes: 0 stopped cleanly, 2 wrong command line, 3 failed to start
+            Exit codes: 143 / 130 after SIGTERM / SIGINT (everything stopped and deleted), 2 wrong command line,
+            3 failed to start
             """;
 
     private final PrintStream out;
