@@ -42,7 +42,7 @@ final class CommandLine {
                 options.put(name, value == null ? "true" : value);
             } else if (valued.contains(name)) {
                 if (value == null) {
-                    if (i + 1 >= args.size()) {
+                    if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                         throw new UsageException("option --" + name + " needs a value");
                     }
                     value = args.get(++i);

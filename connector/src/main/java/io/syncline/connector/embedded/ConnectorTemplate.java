@@ -48,6 +48,10 @@ public record ConnectorTemplate(String name, Map<String, String> config) {
         Iterator<Map.Entry<String, JsonNode>> fields = root.get("config").fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isContainerNode()) {
+                throw new IllegalArgumentException(file + ": config key " + field.getKey()
+                        + " must be a string, number or boolean, not " + field.getValue().getNodeType());
+            }
             config.put(field.getKey(), fill(file, field.getValue().asText(), values));
         }
         return new ConnectorTemplate(fill(file, root.get("name").asText(), values), config);

@@ -234,6 +234,9 @@ public final class PostgresServer implements AutoCloseable {
         try (Connection connection = connect("postgres", SUPERUSER, superuserPassword);
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE ROLE " + USER + " LOGIN SUPERUSER REPLICATION PASSWORD '" + password + "'");
+            // The role shares its name with Syncline's schema; without this, "$user" in the default
+            // search_path would put the user's unqualified tables into the syncline schema.
+            statement.execute("ALTER ROLE " + USER + " SET search_path = public");
             if (!"postgres".equals(database)) {
                 statement.execute("CREATE DATABASE " + quoteIdentifier(database) + " OWNER " + USER);
             }

@@ -38,13 +38,14 @@ final class DebeziumValues {
                 case "io.debezium.time.Time":
                     return new ColumnValue.TimeValue(((Number) value).longValue() * 1000L);
                 case "io.debezium.time.NanoTime":
-                    return new ColumnValue.TimeValue(((Number) value).longValue() / 1000L);
+                    return new ColumnValue.TimeValue(Math.floorDiv(((Number) value).longValue(), 1000L));
                 case "io.debezium.time.MicroTimestamp":
                     return new ColumnValue.TimestampValue(localFromMicros(((Number) value).longValue()));
                 case "io.debezium.time.Timestamp":
                     return new ColumnValue.TimestampValue(localFromMicros(((Number) value).longValue() * 1000L));
                 case "io.debezium.time.NanoTimestamp":
-                    return new ColumnValue.TimestampValue(localFromMicros(((Number) value).longValue() / 1000L));
+                    return new ColumnValue.TimestampValue(
+                            localFromMicros(Math.floorDiv(((Number) value).longValue(), 1000L)));
                 case "org.apache.kafka.connect.data.Timestamp":
                     return new ColumnValue.TimestampValue(
                             localFromMicros(((java.util.Date) value).getTime() * 1000L));

@@ -237,7 +237,19 @@ public final class PostgresApplier {
     private void writeData(Connection connection, Iterable<ChangeEvent> events) throws SQLException {
         Map<String, List<ChangeEvent>> byStatement = new LinkedHashMap<>();
         Map<String, PostgresRowStatements> owners = new HashMap<>();
+        // Deletes first: a row deleted in this batch may free a unique value that an upsert reuses.
+        List<ChangeEvent> ordered = new ArrayList<>();
         for (ChangeEvent e : events) {
+            if (e.op() == ChangeEvent.Op.DELETE) {
+                ordered.add(e);
+            }
+        }
+        for (ChangeEvent e : events) {
+            if (e.op() != ChangeEvent.Op.DELETE) {
+                ordered.add(e);
+            }
+        }
+        for (ChangeEvent e : ordered) {
             PostgresRowStatements rows = statementsFor(connection, TableRef.parse(e.table()));
             String sql = rows.sqlFor(e);
             byStatement.computeIfAbsent(sql, k -> new ArrayList<>()).add(e);

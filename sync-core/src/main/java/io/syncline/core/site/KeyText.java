@@ -25,11 +25,12 @@ public final class KeyText {
             return parts.get(0);
         }
         StringBuilder sb = new StringBuilder();
-        for (String part : parts) {
-            if (sb.length() > 0) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                // Not sb.length() > 0: an empty first part still needs its separator.
                 sb.append(',');
             }
-            sb.append(part.replace("\\", "\\\\").replace(",", "\\,"));
+            sb.append(parts.get(i).replace("\\", "\\\\").replace(",", "\\,"));
         }
         return sb.toString();
     }

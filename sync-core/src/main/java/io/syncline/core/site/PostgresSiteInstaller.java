@@ -119,7 +119,23 @@ public final class PostgresSiteInstaller {
                         + "use an integer, text, varchar, uuid or numeric key");
             }
         }
+        if (primaryKeyIsDeferrable(connection, table)) {
+            // The apply's upsert cannot use a deferrable key, and a key shifted by one statement
+            // (SET id = id + 1) would fire its triggers as if a live row had been deleted.
+            throw new SiteSetupException("the primary key of table " + table + " is DEFERRABLE, which Syncline "
+                    + "cannot use; recreate it NOT DEFERRABLE or remove the table from table.include.list");
+        }
         return shape;
+    }
+
+    private static boolean primaryKeyIsDeferrable(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT condeferrable FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private boolean installSchema(Connection connection) throws SQLException {
