@@ -1,32 +1,28 @@
 package io.syncline.conflict;
 
-import io.syncline.core.ChangeEvent;
-import io.syncline.core.apply.ConflictArbiter;
-import io.syncline.core.apply.RowVersion;
+import io.syncline.core.apply.RowState;
 
 /**
- * Last writer wins: the version with the larger hybrid-clock timestamp wins; equal timestamps are
- * ordered by site id, so every pair of versions has one winner whatever order they arrive in.
+ * {@code last-writer-wins}: the version with the larger (hybrid-clock timestamp, origin site id,
+ * sequence) wins whole, deletion or not. Every pair of different writes has one winner whatever
+ * order they arrive in.
  *
  * <pre>{@code
- * ConflictArbiter arbiter = new LastWriterWins();
- * boolean incomingWins = arbiter.incomingWins(incoming, local);
+ * ConflictResolver lww = new LastWriterWins();
+ * lww.merge(local, incoming);   // the later of the two
  * }</pre>
  */
-public final class LastWriterWins implements ConflictArbiter {
+final class LastWriterWins implements ConflictResolver {
+
+    static final String NAME = "last-writer-wins";
 
     @Override
-    public boolean incomingWins(ChangeEvent incoming, RowVersion local) {
-        if (!local.exists()) {
-            return true;
-        }
-        if (incoming.hlc() != local.hlc()) {
-            return incoming.hlc() > local.hlc();
-        }
-        int bySite = incoming.origin().compareTo(local.origin());
-        if (bySite != 0) {
-            return bySite > 0;
-        }
-        return incoming.dot().sequence() > local.sequence();
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RowState merge(RowState a, RowState b) {
+        return WriteOrder.later(a, b);
     }
 }

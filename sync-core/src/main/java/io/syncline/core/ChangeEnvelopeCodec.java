@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.syncline.core.apply.MetaJson;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
@@ -83,6 +84,8 @@ public final class ChangeEnvelopeCodec {
     private static final int HLC = pos("hlc");
     private static final int COMMIT_TIME = pos("commitTimeMicros");
     private static final int SOURCE_POSITION = pos("sourcePosition");
+    private static final int COLUMN_STAMPS = pos("columnStamps");
+    private static final int COUNTERS = pos("counters");
 
     private final BinaryMessageEncoder<GenericRecord> encoder;
     private final BinaryMessageDecoder<GenericRecord> decoder;
@@ -132,6 +135,8 @@ public final class ChangeEnvelopeCodec {
         envelope.put(HLC, event.hlc());
         envelope.put(COMMIT_TIME, event.commitTimeMicros());
         envelope.put(SOURCE_POSITION, event.sourcePosition());
+        envelope.put(COLUMN_STAMPS, MetaJson.stamps(event.columnStamps()));
+        envelope.put(COUNTERS, MetaJson.counters(event.counters()));
         try {
             ByteBuffer buffer = encoder.encode(envelope);
             byte[] bytes = new byte[buffer.remaining()];
@@ -250,8 +255,12 @@ public final class ChangeEnvelopeCodec {
             vv.put(SiteId.of(text(entry.get(0))), (Long) entry.get(1));
         }
         Dot dot = new Dot(SiteId.of(text(envelope.get(DOT_ORIGIN))), (Long) envelope.get(DOT_SEQUENCE));
+        Object stamps = envelope.get(COLUMN_STAMPS);
+        Object counters = envelope.get(COUNTERS);
         return new ChangeEvent(table, key, op, keyColumns, columns, VersionVector.of(vv), dot,
-                (Long) envelope.get(HLC), (Long) envelope.get(COMMIT_TIME), text(envelope.get(SOURCE_POSITION)));
+                (Long) envelope.get(HLC), (Long) envelope.get(COMMIT_TIME), text(envelope.get(SOURCE_POSITION)),
+                stamps == null ? Map.of() : MetaJson.parseStamps(text(stamps)),
+                counters == null ? Map.of() : MetaJson.parseCounters(text(counters)));
     }
 
     private static Object toAvro(ColumnValue value) {

@@ -1,5 +1,6 @@
 package io.syncline.core;
 
+import io.syncline.core.apply.ColumnStamp;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ import java.util.Set;
  * @param hlc the hybrid logical clock timestamp of this write, see {@link HybridClock}
  * @param commitTimeMicros the source commit time in microseconds since the epoch, 0 if unknown
  * @param sourcePosition the source's opaque position of the change (e.g. an LSN), may be empty
+ * @param columnStamps per-column clocks of the row, for tables resolved column by column (else empty)
+ * @param counters per counter column, each site's contribution, for tables with counters (else empty)
  */
 public record ChangeEvent(
         String table,
@@ -45,7 +48,15 @@ public record ChangeEvent(
         Dot dot,
         long hlc,
         long commitTimeMicros,
-        String sourcePosition) {
+        String sourcePosition,
+        Map<String, ColumnStamp> columnStamps,
+        Map<String, Map<SiteId, Long>> counters) {
+
+    /** An event of a table without per-column clocks or counters. */
+    public ChangeEvent(String table, String key, Op op, List<String> keyColumns, Map<String, ColumnValue> columns,
+            VersionVector vv, Dot dot, long hlc, long commitTimeMicros, String sourcePosition) {
+        this(table, key, op, keyColumns, columns, vv, dot, hlc, commitTimeMicros, sourcePosition, Map.of(), Map.of());
+    }
 
     /** What happened to the row. */
     public enum Op {
@@ -96,6 +107,12 @@ public record ChangeEvent(
         if (sourcePosition == null) {
             throw new IllegalArgumentException(where + ": sourcePosition is null: use \"\" when there is none");
         }
+        columnStamps = columnStamps == null ? Map.of() : Map.copyOf(columnStamps);
+        Map<String, Map<SiteId, Long>> countersCopy = new LinkedHashMap<>();
+        if (counters != null) {
+            counters.forEach((column, bySite) -> countersCopy.put(column, Map.copyOf(bySite)));
+        }
+        counters = Collections.unmodifiableMap(countersCopy);
     }
 
     private static List<String> copyKeyColumns(String where, List<String> keyColumns) {

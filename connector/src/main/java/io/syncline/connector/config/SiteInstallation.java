@@ -19,7 +19,8 @@ public final class SiteInstallation {
      */
     public static void install(SynclineConnectorConfig config) {
         try (Connection connection = config.connect()) {
-            new PostgresSiteInstaller(config.siteId(), config.syncGroup()).install(connection, config.tables());
+            new PostgresSiteInstaller(config.siteId(), config.syncGroup())
+                    .install(connection, config.tables(), config.trackingOptions());
         } catch (SiteSetupException e) {
             throw new ConnectException(e.getMessage(), e);
         } catch (SQLException e) {

@@ -91,12 +91,25 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         return syncGroup() + ".changes";
     }
 
+    /** The topic every site publishes its conflict log to. */
+    public String conflictsTopic() {
+        return syncGroup() + ".conflicts";
+    }
+
     public List<TableRef> tables() {
         List<TableRef> tables = new ArrayList<>();
         for (String name : getList(TABLE_INCLUDE_LIST)) {
             tables.add(TableRef.parse(name));
         }
         return tables;
+    }
+
+    /**
+     * What the capture trigger of each table must keep besides the row version: per-column clocks
+     * ({@code stamps}) or counter contributions ({@code counter:<column>}). Empty for most tables.
+     */
+    public Map<TableRef, java.util.Set<String>> trackingOptions() {
+        return Map.of();
     }
 
     public String hostname() {

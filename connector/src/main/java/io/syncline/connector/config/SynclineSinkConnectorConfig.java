@@ -1,6 +1,9 @@
 package io.syncline.connector.config;
 
+import io.syncline.conflict.ResolverRegistry;
+import io.syncline.core.site.TableRef;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -27,10 +30,15 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
     private static ConfigDef definition() {
         ConfigDef def = withCommonKeys(new ConfigDef());
         int order = 0;
-        def.define(CONFLICT_RESOLVER, Type.STRING, "last-writer-wins",
-                ConfigDef.ValidString.in("last-writer-wins"), Importance.MEDIUM,
-                "How concurrent writes of the same row are resolved. last-writer-wins: the larger hybrid-clock "
-                        + "timestamp wins, ties go to the larger site id.",
+        def.define(CONFLICT_RESOLVER, Type.STRING, "last-writer-wins", new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                "How concurrent writes of the same row are resolved, for every table without its own "
+                        + "conflict.resolver.<schema.table>: last-writer-wins (larger hybrid-clock timestamp, then "
+                        + "site id), site-priority (with conflict.resolver.sites=a,b,...), delete-wins, update-wins, "
+                        + "max or min (with conflict.resolver.column=...), column-last-writer-wins, delta (with "
+                        + "conflict.resolver.columns=...), or the class name of a ConflictResolver. Per table: "
+                        + "conflict.resolver.<schema.table>=... with options conflict.resolver.<schema.table>.<option>. "
+                        + "Every site must use the same resolvers.",
                 GROUP_APPLY, ++order, Width.MEDIUM, "Conflict resolver");
         def.define(APPLY_LEDGER_ENABLED, Type.BOOLEAN, false, Importance.LOW,
                 "Record every applied change (its dot) in syncline.apply_ledger, for audits of exactly-once apply.",
@@ -42,6 +50,47 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
         def.define(CONSUMER_NAME, Type.STRING, "", Importance.LOW,
                 "Internal: set by the connector for its tasks.", GROUP_APPLY, ++order, Width.MEDIUM, "Consumer name");
         return def;
+    }
+
+    /** The conflict resolvers of every table, from conflict.resolver and conflict.resolver.* keys. */
+    public ResolverRegistry resolvers() {
+        Map<String, String> settings = new java.util.HashMap<>();
+        originalsStrings().forEach((key, value) -> {
+            if (key.startsWith(CONFLICT_RESOLVER)) {
+                settings.put(key, value);
+            }
+        });
+        settings.putIfAbsent(CONFLICT_RESOLVER, getString(CONFLICT_RESOLVER));
+        return ResolverRegistry.from(settings, tables().stream().map(Object::toString).toList());
+    }
+
+    @Override
+    public Map<TableRef, Set<String>> trackingOptions() {
+        Map<String, String> all = originalsStrings();
+        String defaultResolver = getString(CONFLICT_RESOLVER);
+        Map<TableRef, Set<String>> options = new java.util.HashMap<>();
+        for (TableRef table : tables()) {
+            String prefix = CONFLICT_RESOLVER + "." + table;
+            boolean own = all.containsKey(prefix);
+            String resolver = own ? all.get(prefix) : defaultResolver;
+            Set<String> wanted = new java.util.TreeSet<>();
+            if ("column-last-writer-wins".equals(resolver)) {
+                wanted.add("stamps");
+            } else if ("delta".equals(resolver)) {
+                String columns = own ? all.get(prefix + ".columns") : all.get(CONFLICT_RESOLVER + ".columns");
+                if (columns != null) {
+                    for (String column : columns.split(",")) {
+                        if (!column.isBlank()) {
+                            wanted.add("counter:" + column.trim());
+                        }
+                    }
+                }
+            }
+            if (!wanted.isEmpty()) {
+                options.put(table, wanted);
+            }
+        }
+        return options;
     }
 
     public boolean ledgerEnabled() {

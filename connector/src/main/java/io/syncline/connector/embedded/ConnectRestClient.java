@@ -111,6 +111,11 @@ public final class ConnectRestClient {
         send("PUT", "/connectors/" + encode(name) + "/stop", null);
     }
 
+    /** Pauses the connector and its tasks (a sink stops consuming until resumed). */
+    public void pauseConnector(String name) {
+        send("PUT", "/connectors/" + encode(name) + "/pause", null);
+    }
+
     /** Resumes a stopped or paused connector. */
     public void resumeConnector(String name) {
         send("PUT", "/connectors/" + encode(name) + "/resume", null);

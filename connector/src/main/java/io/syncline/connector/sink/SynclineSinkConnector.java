@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -37,6 +38,11 @@ public class SynclineSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
         SynclineSinkConnectorConfig config = new SynclineSinkConnectorConfig(props);
+        try {
+            config.resolvers();
+        } catch (IllegalArgumentException e) {
+            throw new org.apache.kafka.connect.errors.ConnectException(e.getMessage(), e);
+        }
         SiteInstallation.install(config);
         this.props = new HashMap<>(props);
         this.props.put(SynclineSinkConnectorConfig.CONSUMER_NAME, props.getOrDefault("name", "syncline-sink"));
@@ -68,7 +74,19 @@ public class SynclineSinkConnector extends SinkConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        return SiteConfigValidation.withLiveChecks(super.validate(connectorConfigs), connectorConfigs,
+        Config result = SiteConfigValidation.withLiveChecks(super.validate(connectorConfigs), connectorConfigs,
                 SynclineSinkConnectorConfig::new, false);
+        for (ConfigValue value : result.configValues()) {
+            if (value.name().equals(SynclineSinkConnectorConfig.CONFLICT_RESOLVER) && value.errorMessages().isEmpty()) {
+                try {
+                    new SynclineSinkConnectorConfig(connectorConfigs).resolvers();
+                } catch (IllegalArgumentException e) {
+                    value.addErrorMessage(e.getMessage());
+                } catch (RuntimeException e) {
+                    // Other fields are invalid; their own messages say so.
+                }
+            }
+        }
+        return result;
     }
 }

@@ -2,7 +2,7 @@ package io.syncline.connector.sink;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.syncline.conflict.LastWriterWins;
+import io.syncline.conflict.ResolverRegistry;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.core.ChangeEnvelopeCodec;
@@ -13,17 +13,22 @@ import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
 import io.syncline.core.apply.PostgresApplier;
+import io.syncline.core.apply.Rejection;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -50,6 +55,7 @@ public class SynclineSinkTask extends SinkTask {
     private long epoch;
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
+    private long deadLettered;
 
     @Override
     public String version() {
@@ -60,7 +66,7 @@ public class SynclineSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new SynclineSinkConnectorConfig(props);
         self = config.siteId();
-        applier = new PostgresApplier(self, new LastWriterWins(), config.ledgerEnabled());
+        applier = new PostgresApplier(self, config.resolvers(), config.ledgerEnabled());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
         LOG.info("Applying group {} at site {} as consumer {}", config.syncGroup(), self, config.consumerName());
     }
@@ -101,6 +107,7 @@ public class SynclineSinkTask extends SinkTask {
             return;
         }
         List<ChangeEvent> events = new ArrayList<>(records.size());
+        Map<ChangeEvent, SinkRecord> sources = new IdentityHashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         List<String> dots = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
@@ -116,6 +123,7 @@ public class SynclineSinkTask extends SinkTask {
                 continue;
             }
             events.add(event);
+            sources.put(event, record);
             dots.add(dot);
         }
         List<OffsetUpdate> offsets = new ArrayList<>();
@@ -124,7 +132,8 @@ public class SynclineSinkTask extends SinkTask {
                     entry.getValue(), epoch));
         }
         try {
-            ApplyResult result = applier.apply(connection(), events, offsets);
+            ApplyResult result = applier.apply(connection(), events, offsets,
+                    rejected -> setAside(rejected, sources));
             totals = totals.plus(result);
             applied.putAll(next);
             for (String dot : dots) {
@@ -144,6 +153,42 @@ public class SynclineSinkTask extends SinkTask {
             throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends the changes the site refused to the dead-letter topic with their reason, and waits until
+     * the topic has them: only then may the batch (and their offsets) commit.
+     */
+    private void setAside(List<Rejection> rejected, Map<ChangeEvent, SinkRecord> sources) {
+        ErrantRecordReporter reporter = context.errantRecordReporter();
+        if (reporter == null) {
+            Rejection first = rejected.get(0);
+            throw new ConnectException("site " + self + " refused " + rejected.size() + " change(s), e.g. "
+                    + first.event().table() + " key " + first.event().key() + ": " + first.reason()
+                    + "; nothing of the batch was written. Configure errors.tolerance=all and "
+                    + "errors.deadletterqueue.topic.name to set such changes aside and keep applying the rest");
+        }
+        List<Future<Void>> sent = new ArrayList<>();
+        for (Rejection r : rejected) {
+            LOG.warn("Site {} refused the change of {} with dot {}; it goes to the dead-letter topic: {}", self,
+                    r.event().table(), r.event().dot(), r.reason());
+            sent.add(reporter.report(sources.get(r.event()),
+                    new DataException("site " + self + " refused the change of " + r.event().table() + " with dot "
+                            + r.event().dot() + ": " + r.reason())));
+        }
+        for (Future<Void> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("interrupted while setting refused changes aside; the batch will be "
+                        + "retried", e);
+            } catch (ExecutionException e) {
+                throw new RetriableException("the dead-letter topic did not take a refused change ("
+                        + e.getCause().getMessage() + "); the batch will be retried", e);
+            }
+        }
+        deadLettered += rejected.size();
     }
 
     private ChangeEvent decode(SinkRecord record) {
@@ -202,8 +247,8 @@ public class SynclineSinkTask extends SinkTask {
         closeConnection();
         if (self != null) {
             LOG.info("Apply at site {} stopped: {} applied, {} skipped as already present, {} conflicts, "
-                    + "{} duplicates skipped by the dot cache", self, totals.applied(), totals.skipped(),
-                    totals.conflicts(), duplicatesSkippedByCache);
+                    + "{} duplicates skipped by the dot cache, {} set aside on the dead-letter topic", self,
+                    totals.applied(), totals.skipped(), totals.conflicts(), duplicatesSkippedByCache, deadLettered);
         }
     }
 

@@ -32,6 +32,7 @@ final class CaptureSettings {
             tables.add(Pattern.quote(table.toString()));
         }
         tables.add(Pattern.quote(ChangePairing.META_TABLE));
+        tables.add(Pattern.quote(ChangePairing.CONFLICTS_TABLE));
         props.put("table.include.list", tables.toString());
         // Sites start from the same data; history before the slot existed is not shipped.
         props.put("snapshot.mode", "no_data");

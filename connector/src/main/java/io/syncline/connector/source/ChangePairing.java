@@ -5,6 +5,7 @@ import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
+import io.syncline.core.apply.MetaJson;
 import io.syncline.core.site.KeyText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class ChangePairing {
 
     static final String META_TABLE = "syncline.row_meta";
+    static final String CONFLICTS_TABLE = "syncline.conflicts";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangePairing.class);
 
@@ -37,10 +39,13 @@ final class ChangePairing {
     record Paired(ChangeEvent event, List<SourceRecord> carried) {
     }
 
-    /** What happened to one captured record. */
-    record Outcome(Optional<Paired> paired, List<SourceRecord> dropped) {
-        static Outcome waiting() {
-            return new Outcome(Optional.empty(), List.of());
+    /**
+     * What happened to one captured record: a change event to ship, or a conflict-log row to
+     * publish (the captured record itself), and the captured records that will not reach Kafka.
+     */
+    record Outcome(Optional<Paired> paired, Optional<Struct> conflict, List<SourceRecord> dropped) {
+        Outcome(Optional<Paired> paired, List<SourceRecord> dropped) {
+            this(paired, Optional.empty(), dropped);
         }
     }
 
@@ -76,6 +81,14 @@ final class ChangePairing {
         String table = source.getString("schema") + "." + source.getString("table");
         if (META_TABLE.equals(table)) {
             return meta(record, value, source, dropped);
+        }
+        if (CONFLICTS_TABLE.equals(table)) {
+            Struct after = value.getStruct("after");
+            if (after == null || !"c".equals(value.getString("op"))) {
+                dropped.add(record);
+                return new Outcome(Optional.empty(), dropped);
+            }
+            return new Outcome(Optional.empty(), Optional.of(after), dropped);
         }
         String op = value.getString("op");
         Struct image = "d".equals(op) ? value.getStruct("before") : value.getStruct("after");
@@ -115,11 +128,13 @@ final class ChangePairing {
         String key = after.getString("pk");
         PendingRow row = pending.remove(new RowId(table, key));
         String origin = after.getString("origin");
+        Boolean localWrite = after.schema().field("local_write") == null ? Boolean.TRUE : after.getBoolean("local_write");
         if (row == null) {
             // A meta change without a row change: a placeholder, or a conflict the local version won.
             return new Outcome(Optional.empty(), dropped);
         }
-        if (!self.value().equals(origin)) {
+        if (!self.value().equals(origin) || !Boolean.TRUE.equals(localWrite)) {
+            // Written by a Syncline apply (another site's change, or a merge of concurrent ones).
             droppedForeign++;
             dropped.add(row.record());
             return new Outcome(Optional.empty(), dropped);
@@ -127,7 +142,9 @@ final class ChangePairing {
         dropped.remove(record);
         ChangeEvent event = new ChangeEvent(table, key, row.op(), row.keyColumns(), row.columns(),
                 VersionVector.parse(after.getString("vv")), new Dot(self, after.getInt64("seq")),
-                after.getInt64("hlc"), commitMicros(source), position(source));
+                after.getInt64("hlc"), commitMicros(source), position(source),
+                MetaJson.parseStamps(optionalText(after, "col_stamps")),
+                MetaJson.parseCounters(optionalText(after, "counters")));
         return new Outcome(Optional.of(new Paired(event, List.of(row.record(), record))), dropped);
     }
 
@@ -148,6 +165,10 @@ final class ChangePairing {
         LOG.warn("A change of table {} had no Syncline meta entry in its transaction and is not shipped; "
                 + "is the capture trigger installed and enabled on the table?", table);
         dropped.add(row.record());
+    }
+
+    private static String optionalText(Struct struct, String field) {
+        return struct.schema().field(field) == null ? null : struct.getString(field);
     }
 
     private static long commitMicros(Struct source) {

@@ -5,11 +5,13 @@ import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -29,6 +31,7 @@ public class SynclineSourceTask extends SourceTask {
     private ChangePairing pairing;
     private AckChain chain;
     private String topic;
+    private String conflictsTopic;
     private long emitted;
 
     @Override
@@ -40,6 +43,7 @@ public class SynclineSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         SynclineSourceConnectorConfig config = new SynclineSourceConnectorConfig(props);
         topic = config.changesTopic();
+        conflictsTopic = config.conflictsTopic();
         pairing = new ChangePairing(config.siteId());
         chain = new AckChain();
         capture = new PostgresConnectorTask();
@@ -63,6 +67,11 @@ public class SynclineSourceTask extends SourceTask {
             for (SourceRecord dropped : outcome.dropped()) {
                 chain.drop(dropped);
             }
+            if (outcome.conflict().isPresent()) {
+                SourceRecord conflict = conflictRecord(outcome.conflict().get(), record);
+                chain.emit(conflict, List.of(record));
+                out.add(conflict);
+            }
             if (outcome.paired().isPresent()) {
                 ChangePairing.Paired paired = outcome.paired().get();
                 SourceRecord envelope = toRecord(paired.event(), record);
@@ -80,6 +89,14 @@ public class SynclineSourceTask extends SourceTask {
         long timestampMs = event.commitTimeMicros() > 0 ? event.commitTimeMicros() / 1000 : System.currentTimeMillis();
         return new SourceRecord(last.sourcePartition(), last.sourceOffset(), topic, null, Schema.STRING_SCHEMA, key,
                 Schema.BYTES_SCHEMA, codec.encode(event), timestampMs);
+    }
+
+    /** A row of the site's conflict log, published as JSON to {@code <group>.conflicts}. */
+    private SourceRecord conflictRecord(Struct row, SourceRecord captured) {
+        String key = row.getString("table_name") + "/" + row.getString("pk");
+        return new SourceRecord(captured.sourcePartition(), captured.sourceOffset(), conflictsTopic, null,
+                Schema.STRING_SCHEMA, key, Schema.BYTES_SCHEMA,
+                StructJson.render(row).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
     }
 
     @Override

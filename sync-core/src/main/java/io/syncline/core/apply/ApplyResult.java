@@ -1,17 +1,31 @@
 package io.syncline.core.apply;
 
+import java.util.List;
+
 /**
  * What one apply batch did.
  *
  * @param applied incoming versions written to the site
  * @param skipped incoming versions the site already had (duplicates or stale versions)
- * @param conflicts incoming versions concurrent with the local one (each resolved)
+ * @param conflicts incoming versions concurrent with the local one (each resolved and logged)
+ * @param rejected changes the database refused; the rest of the batch was applied
  */
-public record ApplyResult(int applied, int skipped, int conflicts) {
+public record ApplyResult(int applied, int skipped, int conflicts, List<Rejection> rejected) {
 
-    public static final ApplyResult EMPTY = new ApplyResult(0, 0, 0);
+    public static final ApplyResult EMPTY = new ApplyResult(0, 0, 0, List.of());
+
+    public ApplyResult {
+        rejected = List.copyOf(rejected);
+    }
+
+    /** A result without rejected changes. */
+    public ApplyResult(int applied, int skipped, int conflicts) {
+        this(applied, skipped, conflicts, List.of());
+    }
 
     public ApplyResult plus(ApplyResult other) {
-        return new ApplyResult(applied + other.applied, skipped + other.skipped, conflicts + other.conflicts);
+        List<Rejection> all = new java.util.ArrayList<>(rejected);
+        all.addAll(other.rejected);
+        return new ApplyResult(applied + other.applied, skipped + other.skipped, conflicts + other.conflicts, all);
     }
 }

@@ -39,6 +39,10 @@ final class PostgresRowStatements {
         this.delete = sql.toString();
     }
 
+    TableShape shape() {
+        return shape;
+    }
+
     String sqlFor(ChangeEvent e) {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;

@@ -12,9 +12,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSiteInstaller {
 
     /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     static final String TRIGGER_NAME = "syncline_capture";
+
+    /** Separates the key columns from the options among the trigger's arguments. */
+    static final String OPTIONS_SEPARATOR = "|";
 
     /** Key types whose text form the source can reproduce exactly from the captured value. */
     private static final Set<String> KEY_TYPES = Set.of("int2", "int4", "int8", "text", "varchar", "uuid", "numeric");
@@ -69,6 +74,16 @@ public final class PostgresSiteInstaller {
      *     belongs to another site or group
      */
     public Report install(Connection connection, List<TableRef> tables) throws SQLException {
+        return install(connection, tables, Map.of());
+    }
+
+    /**
+     * Like {@link #install(Connection, List)}, and makes the trigger of some tables also keep
+     * per-column clocks ({@code stamps}) or counter contributions ({@code counter:<column>}).
+     * Options already installed on a table are kept.
+     */
+    public Report install(Connection connection, List<TableRef> tables, Map<TableRef, Set<String>> trackingOptions)
+            throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
@@ -82,7 +97,7 @@ public final class PostgresSiteInstaller {
             boolean schemaChanged = installSchema(connection);
             List<TableRef> installed = new ArrayList<>();
             for (TableShape shape : shapes) {
-                if (installTrigger(connection, shape)) {
+                if (installTrigger(connection, shape, trackingOptions.getOrDefault(shape.table(), Set.of()))) {
                     installed.add(shape.table());
                 }
             }
@@ -184,24 +199,41 @@ public final class PostgresSiteInstaller {
     }
 
     /** Installs or replaces the capture trigger when it is missing or names other key columns. */
-    private static boolean installTrigger(Connection connection, TableShape shape) throws SQLException {
+    private static boolean installTrigger(Connection connection, TableShape shape, Set<String> requested)
+            throws SQLException {
         String table = shape.table().quoted();
+        Set<String> options = new TreeSet<>(requested);
+        List<String> existing = null;
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT tgargs FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname = ? AND NOT tgisinternal")) {
             ps.setString(1, table);
             ps.setString(2, TRIGGER_NAME);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && triggerArguments(rs.getBytes(1)).equals(shape.keyColumns())) {
-                    return false;
+                if (rs.next()) {
+                    existing = triggerArguments(rs.getBytes(1));
                 }
             }
         }
+        if (existing != null) {
+            int separator = existing.indexOf(OPTIONS_SEPARATOR);
+            if (separator >= 0) {
+                options.addAll(existing.subList(separator + 1, existing.size()));
+            }
+        }
+        List<String> wanted = new ArrayList<>(shape.keyColumns());
+        if (!options.isEmpty()) {
+            wanted.add(OPTIONS_SEPARATOR);
+            wanted.addAll(options);
+        }
+        if (wanted.equals(existing)) {
+            return false;
+        }
         StringBuilder args = new StringBuilder();
-        for (String column : shape.keyColumns()) {
+        for (String arg : wanted) {
             if (args.length() > 0) {
                 args.append(", ");
             }
-            args.append('\'').append(column.replace("'", "''")).append('\'');
+            args.append('\'').append(arg.replace("'", "''")).append('\'');
         }
         try (Statement st = connection.createStatement()) {
             st.execute("DROP TRIGGER IF EXISTS " + SqlIdentifiers.quote(TRIGGER_NAME) + " ON " + table);

@@ -26,6 +26,37 @@ CREATE TABLE IF NOT EXISTS syncline.row_meta (
     deleted    boolean NOT NULL,
     PRIMARY KEY (table_name, pk)
 );
+-- true when the current version was written here by an application (the trigger), false when a
+-- Syncline apply wrote it: the capture ships only the former.
+ALTER TABLE syncline.row_meta ADD COLUMN IF NOT EXISTS local_write boolean NOT NULL DEFAULT false;
+
+-- Every conflict resolved at this site, written in the apply transaction; the capture ships each row
+-- to <group>.conflicts. Nothing is overwritten silently.
+CREATE TABLE IF NOT EXISTS syncline.conflicts (
+    id               bigserial PRIMARY KEY,
+    detected_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    table_name       text    NOT NULL,
+    pk               text    NOT NULL,
+    conflict_type    text    NOT NULL,
+    rule             text    NOT NULL,
+    winner           text    NOT NULL,
+    resolved_at_site text    NOT NULL,
+    local_origin     text    NOT NULL,
+    local_seq        bigint  NOT NULL,
+    local_hlc        bigint  NOT NULL,
+    local_vv         text    NOT NULL,
+    local_deleted    boolean NOT NULL,
+    local_row        jsonb,
+    incoming_origin  text    NOT NULL,
+    incoming_seq     bigint  NOT NULL,
+    incoming_hlc     bigint  NOT NULL,
+    incoming_vv      text    NOT NULL,
+    incoming_deleted boolean NOT NULL,
+    incoming_row     jsonb,
+    result_vv        text    NOT NULL,
+    result_deleted   boolean NOT NULL,
+    result_row       jsonb
+);
 
 -- Consumed Kafka offsets per sink and partition, stored with the rows they produced,
 -- and the lease epoch of the writer that stored them (an older epoch can no longer write).
@@ -47,6 +78,8 @@ CREATE TABLE IF NOT EXISTS syncline.apply_ledger (
     pk         text   NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+-- The applied change's own version vector (not the row's, which may be a join).
+ALTER TABLE syncline.apply_ledger ADD COLUMN IF NOT EXISTS vv text;
 
 -- vv with one entry set: entries sorted by site id in byte order, "a:3,b:5".
 CREATE OR REPLACE FUNCTION syncline.vv_set(vv text, site text, n bigint) RETURNS text
@@ -70,51 +103,118 @@ LANGUAGE sql IMMUTABLE AS $f$
            END
 $f$;
 
--- A local write: next dot, vv[self] := dot, hlc := max(now, previous + 1), origin := self.
-CREATE OR REPLACE FUNCTION syncline.record_local_write(t text, k text, del boolean) RETURNS void
+-- Per-column clocks and counter contributions, for tables resolved column by column
+-- (column-last-writer-wins) or with counter columns (delta). NULL for other tables.
+ALTER TABLE syncline.row_meta ADD COLUMN IF NOT EXISTS col_stamps jsonb;
+ALTER TABLE syncline.row_meta ADD COLUMN IF NOT EXISTS counters jsonb;
+
+-- The columns a write changed, stamped with the write's (hlc, site). oldr is NULL for a new row (an
+-- insert, or the new key of a primary-key change): every column is new.
+CREATE OR REPLACE FUNCTION syncline.stamp_columns(prev jsonb, hlc bigint, site text, oldr jsonb, newr jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
+    SELECT CASE WHEN oldr IS NULL THEN '{}'::jsonb ELSE coalesce(prev, '{}'::jsonb) END
+           || coalesce((SELECT jsonb_object_agg(n.key, jsonb_build_array(hlc, site))
+                          FROM jsonb_each(newr) AS n
+                         WHERE oldr IS NULL OR (oldr -> n.key) IS DISTINCT FROM n.value), '{}'::jsonb)
+$f$;
+
+-- Each counter column's change added to this site's contribution; a new row starts afresh.
+CREATE OR REPLACE FUNCTION syncline.add_counters(prev jsonb, site text, oldr jsonb, newr jsonb, cols text[])
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+DECLARE
+    result jsonb := coalesce(prev, '{}'::jsonb);
+    c      text;
+    d      numeric;
+BEGIN
+    FOREACH c IN ARRAY cols LOOP
+        IF oldr IS NULL THEN
+            result := result || jsonb_build_object(c, '{}'::jsonb);
+        ELSE
+            d := coalesce((newr ->> c)::numeric, 0) - coalesce((oldr ->> c)::numeric, 0);
+            result := result || jsonb_build_object(c, coalesce(result -> c, '{}'::jsonb)
+                       || jsonb_build_object(site, coalesce((result -> c ->> site)::numeric, 0) + d));
+        END IF;
+    END LOOP;
+    RETURN result;
+END
+$f$;
+
+-- A local write: next dot, vv[self] := dot, hlc := max(now, previous + 1), origin := self, and (for
+-- tracked tables) the column stamps and counters, all in one meta statement, so the capture sees
+-- exactly one meta change per row change.
+DROP FUNCTION IF EXISTS syncline.record_local_write(text, text, boolean);
+CREATE OR REPLACE FUNCTION syncline.record_local_write(t text, k text, del boolean, oldr jsonb, newr jsonb,
+        opts text[]) RETURNS void
 LANGUAGE plpgsql AS $f$
 DECLARE
-    me   text;
-    s    bigint;
-    wall bigint;
+    me      text;
+    s       bigint;
+    wall    bigint;
+    stamps  boolean := 'stamps' = ANY(opts);
+    counted text[];
 BEGIN
     SELECT site_id INTO STRICT me FROM syncline.site;
     s := nextval('syncline.local_seq');
     wall := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16;
-    INSERT INTO syncline.row_meta AS m (table_name, pk, vv, hlc, origin, seq, deleted)
-    VALUES (t, k, me || ':' || s, wall, me, s, del)
+    SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    INSERT INTO syncline.row_meta AS m (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+            counters)
+    VALUES (t, k, me || ':' || s, wall, me, s, del, true,
+            CASE WHEN stamps AND NOT del THEN syncline.stamp_columns(NULL, wall, me, oldr, newr) END,
+            CASE WHEN cardinality(counted) > 0 AND NOT del
+                 THEN syncline.add_counters(NULL, me, oldr, newr, counted) END)
     ON CONFLICT (table_name, pk) DO UPDATE
        SET vv = syncline.vv_set(m.vv, me, s),
            hlc = greatest(wall, m.hlc + 1),
            origin = me,
            seq = s,
-           deleted = del;
+           deleted = del,
+           local_write = true,
+           col_stamps = CASE WHEN stamps AND NOT del
+                             THEN syncline.stamp_columns(m.col_stamps, greatest(wall, m.hlc + 1), me, oldr, newr)
+                             ELSE m.col_stamps END,
+           counters = CASE WHEN cardinality(counted) > 0 AND NOT del
+                           THEN syncline.add_counters(m.counters, me, oldr, newr, counted)
+                           ELSE m.counters END;
 END
 $f$;
 
--- Row trigger of every synced table; its arguments are the primary-key columns.
--- A Syncline apply sets syncline.applying and writes the meta entry itself.
+-- Row trigger of every synced table. Its arguments: the primary-key columns, then optionally '|'
+-- and options ('stamps', 'counter:<column>'). A Syncline apply sets syncline.applying and writes
+-- the meta entry itself.
 CREATE OR REPLACE FUNCTION syncline.capture() RETURNS trigger
 LANGUAGE plpgsql AS $f$
 DECLARE
     t    text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
+    args text[] := TG_ARGV[0:TG_NARGS - 1];
+    sep  int;
+    keys text[];
+    opts text[];
+    oldr jsonb;
+    newr jsonb;
     oldk text;
     newk text;
 BEGIN
     IF current_setting('syncline.applying', true) = 'on' THEN
         RETURN NULL;
     END IF;
+    sep := coalesce(array_position(args, '|'), cardinality(args) + 1);
+    keys := args[1:sep - 1];
+    opts := coalesce(args[sep + 1:cardinality(args)], '{}');
     IF TG_OP <> 'INSERT' THEN
-        oldk := syncline.row_key(to_jsonb(OLD), TG_ARGV);
+        oldr := to_jsonb(OLD);
+        oldk := syncline.row_key(oldr, keys);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        newk := syncline.row_key(to_jsonb(NEW), TG_ARGV);
+        newr := to_jsonb(NEW);
+        newk := syncline.row_key(newr, keys);
     END IF;
     IF oldk IS NOT NULL AND oldk IS DISTINCT FROM newk THEN
-        PERFORM syncline.record_local_write(t, oldk, true);
+        PERFORM syncline.record_local_write(t, oldk, true, NULL, NULL, opts);
+        oldr := NULL;
     END IF;
     IF newk IS NOT NULL THEN
-        PERFORM syncline.record_local_write(t, newk, false);
+        PERFORM syncline.record_local_write(t, newk, false, oldr, newr, opts);
     END IF;
     RETURN NULL;
 END

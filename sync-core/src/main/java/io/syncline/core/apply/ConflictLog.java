@@ -1,0 +1,73 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.SiteId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The conflicts of one apply batch, written to {@code syncline.conflicts} in the batch's own
+ * transaction: both versions with their vectors and origins, the result, the winner and the rule.
+ * The site's capture ships every row of that table to the {@code <group>.conflicts} topic.
+ */
+final class ConflictLog {
+
+    private static final String INSERT = """
+            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
+                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
+                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
+                result_vv, result_deleted, result_row)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?,
+                CAST(? AS jsonb))""";
+
+    record Entry(String table, String key, ConflictType type, RowState local, RowState incoming,
+            Resolution resolution) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    void write(Connection connection, SiteId site) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            for (Entry e : entries) {
+                RowState result = e.resolution().result();
+                int i = 1;
+                ps.setString(i++, e.table());
+                ps.setString(i++, e.key());
+                ps.setString(i++, e.type().label());
+                ps.setString(i++, e.resolution().rule());
+                ps.setString(i++, e.resolution().winner().name().toLowerCase());
+                ps.setString(i++, site.value());
+                i = version(ps, i, e.local());
+                i = version(ps, i, e.incoming());
+                ps.setString(i++, result.vv().encode());
+                ps.setBoolean(i++, result.deleted());
+                ps.setString(i, result.deleted() ? null : ColumnJson.render(result.columns()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static int version(PreparedStatement ps, int i, RowState v) throws SQLException {
+        ps.setString(i++, v.origin().value());
+        ps.setLong(i++, v.sequence());
+        ps.setLong(i++, v.hlc());
+        ps.setString(i++, v.vv().encode());
+        ps.setBoolean(i++, v.deleted());
+        ps.setString(i++, v.deleted() ? null : ColumnJson.render(v.columns()));
+        return i;
+    }
+}

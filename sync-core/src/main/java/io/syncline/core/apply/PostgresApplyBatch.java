@@ -1,0 +1,293 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.ColumnValue;
+import io.syncline.core.Dot;
+import io.syncline.core.SiteId;
+import io.syncline.core.VersionVector;
+import io.syncline.core.site.TableRef;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One batch inside the apply transaction: lock meta, decide every event against the version the
+ * site holds (including earlier events of the same batch), then write each row's final state once,
+ * the meta entries, the conflict log and the ledger.
+ */
+final class PostgresApplyBatch {
+
+    private static final String LOCK_PLACEHOLDERS = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
+            SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
+            ON CONFLICT (table_name, pk) DO NOTHING""";
+
+    private static final String LOCK_META = """
+            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
+              FROM syncline.row_meta
+             WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))
+             ORDER BY table_name, pk FOR UPDATE""";
+
+    private static final String WRITE_META = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+                counters)
+            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
+            ON CONFLICT (table_name, pk) DO UPDATE
+               SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,
+                   seq = EXCLUDED.seq, deleted = EXCLUDED.deleted, local_write = false,
+                   col_stamps = EXCLUDED.col_stamps, counters = EXCLUDED.counters""";
+
+    private static final String WRITE_LEDGER =
+            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
+
+    private record RowId(String table, String key) {
+    }
+
+    private final PostgresApplier applier;
+    private final Connection connection;
+    private final Map<RowId, RowVersion> current = new HashMap<>();
+    private final Map<RowId, ChangeEvent> writes = new LinkedHashMap<>();
+    private final Map<RowId, RowVersion> newMeta = new LinkedHashMap<>();
+    private final List<ChangeEvent> appliedEvents = new ArrayList<>();
+    private final ConflictLog conflicts = new ConflictLog();
+
+    PostgresApplyBatch(PostgresApplier applier, Connection connection) {
+        this.applier = applier;
+        this.connection = connection;
+    }
+
+    ApplyResult apply(List<ChangeEvent> events) throws SQLException {
+        SiteId self = applier.self();
+        List<ChangeEvent> foreign = new ArrayList<>(events.size());
+        int skipped = 0;
+        for (ChangeEvent e : events) {
+            if (e.origin().equals(self)) {
+                skipped++;
+            } else {
+                foreign.add(e);
+            }
+        }
+        if (foreign.isEmpty()) {
+            return new ApplyResult(0, skipped, 0, List.of());
+        }
+        lockMeta(foreign);
+        int applied = 0;
+        for (ChangeEvent e : foreign) {
+            RowId id = new RowId(e.table(), e.key());
+            RowVersion local = current.getOrDefault(id, RowVersion.NONE);
+            if (e.vv().dominatedBy(local.vv())) {
+                skipped++;
+                continue;
+            }
+            if (local.vv().dominatedBy(e.vv())) {
+                accept(id, e, versionOf(e), e);
+                applied++;
+                continue;
+            }
+            if (resolve(id, e, local)) {
+                applied++;
+            }
+        }
+        writeData();
+        writeMeta();
+        conflicts.write(connection, self);
+        if (applier.ledger() && !appliedEvents.isEmpty()) {
+            writeLedger();
+        }
+        return new ApplyResult(applied, skipped, conflicts.size(), List.of());
+    }
+
+    /** Writes {@code write} as the row's new state; {@code incoming} is the change that brought it. */
+    private void accept(RowId id, ChangeEvent write, RowVersion version, ChangeEvent incoming) {
+        current.put(id, version);
+        newMeta.put(id, version);
+        writes.remove(id);
+        writes.put(id, write);
+        appliedEvents.add(incoming);
+    }
+
+    /** Resolves a conflict; true when the incoming version's change was (wholly or partly) applied. */
+    private boolean resolve(RowId id, ChangeEvent e, RowVersion localMeta) throws SQLException {
+        RowState local = localState(id, e, localMeta);
+        RowState incoming = stateOf(e);
+        ConflictType type = ConflictType.of(local, incoming);
+        Resolution resolution = applier.arbiter().resolve(e.table(), type, local, incoming);
+        RowState result = resolution.result();
+        conflicts.add(new ConflictLog.Entry(e.table(), e.key(), type, local, incoming, resolution));
+        RowVersion version = new RowVersion(result.vv(), result.hlc(), result.origin(), result.sequence(),
+                result.deleted(), result.columnStamps(), result.counters());
+        switch (resolution.winner()) {
+            case LOCAL -> {
+                current.put(id, version);
+                newMeta.put(id, version);
+                return false;
+            }
+            case INCOMING -> accept(id, e, version, e);
+            case MERGED -> accept(id, eventOf(e, result), version, e);
+            default -> throw new IllegalStateException("unknown winner " + resolution.winner());
+        }
+        return true;
+    }
+
+    /** The version the site holds, with its data: from this batch if written here, else from the table. */
+    private RowState localState(RowId id, ChangeEvent incoming, RowVersion meta) throws SQLException {
+        if (meta.deleted()) {
+            return new RowState(true, Map.of(), meta.vv(), meta.hlc(), meta.origin(), meta.sequence(),
+                    meta.columnStamps(), meta.counters());
+        }
+        ChangeEvent pending = writes.get(id);
+        Map<String, ColumnValue> columns;
+        if (pending != null) {
+            columns = pending.columns();
+        } else {
+            var rows = applier.statementsFor(connection, TableRef.parse(incoming.table()));
+            List<ColumnValue> key = new ArrayList<>();
+            for (String column : incoming.keyColumns()) {
+                key.add(incoming.columns().get(column));
+            }
+            columns = PostgresRowReader.read(connection, rows.shape(), key).orElse(Map.of());
+        }
+        return new RowState(columns.isEmpty(), columns, meta.vv(), meta.hlc(), meta.origin(), meta.sequence(),
+                meta.columnStamps(), meta.counters());
+    }
+
+    private static RowState stateOf(ChangeEvent e) {
+        boolean deleted = e.op() == ChangeEvent.Op.DELETE;
+        return new RowState(deleted, deleted ? Map.of() : e.columns(), e.vv(), e.hlc(), e.origin(),
+                e.dot().sequence(), e.columnStamps(), e.counters());
+    }
+
+    /** The event that writes a merged version; a merged deletion keeps the incoming key columns. */
+    private static ChangeEvent eventOf(ChangeEvent incoming, RowState result) {
+        Map<String, ColumnValue> columns = result.columns();
+        if (result.deleted()) {
+            columns = new LinkedHashMap<>();
+            for (String column : incoming.keyColumns()) {
+                columns.put(column, incoming.columns().get(column));
+            }
+        }
+        return new ChangeEvent(incoming.table(), incoming.key(),
+                result.deleted() ? ChangeEvent.Op.DELETE : ChangeEvent.Op.UPSERT, incoming.keyColumns(), columns,
+                result.vv(), new Dot(result.origin(), result.sequence()), result.hlc(), incoming.commitTimeMicros(),
+                incoming.sourcePosition(), result.columnStamps(), result.counters());
+    }
+
+    private static RowVersion versionOf(ChangeEvent e) {
+        return new RowVersion(e.vv(), e.hlc(), e.origin(), e.dot().sequence(), e.op() == ChangeEvent.Op.DELETE,
+                e.columnStamps(), e.counters());
+    }
+
+    private void lockMeta(List<ChangeEvent> events) throws SQLException {
+        Map<RowId, Boolean> ids = new LinkedHashMap<>();
+        for (ChangeEvent e : events) {
+            ids.put(new RowId(e.table(), e.key()), Boolean.TRUE);
+        }
+        String[] tables = new String[ids.size()];
+        String[] keys = new String[ids.size()];
+        int i = 0;
+        for (RowId id : ids.keySet()) {
+            tables[i] = id.table();
+            keys[i] = id.key();
+            i++;
+        }
+        Array tableArray = connection.createArrayOf("text", tables);
+        Array keyArray = connection.createArrayOf("text", keys);
+        // A placeholder entry first, so that a row no site has written yet is locked too:
+        // a concurrent local insert of the same key waits for this batch.
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_PLACEHOLDERS)) {
+            ps.setArray(1, tableArray);
+            ps.setArray(2, keyArray);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_META)) {
+            ps.setArray(1, tableArray);
+            ps.setArray(2, keyArray);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String origin = rs.getString(5);
+                    RowVersion v = origin.isEmpty() ? RowVersion.NONE
+                            : new RowVersion(VersionVector.parse(rs.getString(3)), rs.getLong(4), SiteId.of(origin),
+                                    rs.getLong(6), rs.getBoolean(7), MetaJson.parseStamps(rs.getString(8)),
+                                    MetaJson.parseCounters(rs.getString(9)));
+                    current.put(new RowId(rs.getString(1), rs.getString(2)), v);
+                }
+            }
+        }
+    }
+
+    private void writeData() throws SQLException {
+        // Deletes first: a row deleted in this batch may free a unique value that an upsert reuses.
+        List<ChangeEvent> ordered = new ArrayList<>();
+        for (ChangeEvent e : writes.values()) {
+            if (e.op() == ChangeEvent.Op.DELETE) {
+                ordered.add(e);
+            }
+        }
+        for (ChangeEvent e : writes.values()) {
+            if (e.op() != ChangeEvent.Op.DELETE) {
+                ordered.add(e);
+            }
+        }
+        Map<String, List<ChangeEvent>> byStatement = new LinkedHashMap<>();
+        Map<String, PostgresRowStatements> owners = new HashMap<>();
+        for (ChangeEvent e : ordered) {
+            PostgresRowStatements rows = applier.statementsFor(connection, TableRef.parse(e.table()));
+            String sql = rows.sqlFor(e);
+            byStatement.computeIfAbsent(sql, k -> new ArrayList<>()).add(e);
+            owners.put(sql, rows);
+        }
+        for (Map.Entry<String, List<ChangeEvent>> entry : byStatement.entrySet()) {
+            PostgresRowStatements rows = owners.get(entry.getKey());
+            try (PreparedStatement ps = connection.prepareStatement(entry.getKey())) {
+                for (ChangeEvent e : entry.getValue()) {
+                    rows.bind(ps, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private void writeMeta() throws SQLException {
+        if (newMeta.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(WRITE_META)) {
+            for (Map.Entry<RowId, RowVersion> entry : newMeta.entrySet()) {
+                RowVersion v = entry.getValue();
+                ps.setString(1, entry.getKey().table());
+                ps.setString(2, entry.getKey().key());
+                ps.setString(3, v.vv().encode());
+                ps.setLong(4, v.hlc());
+                ps.setString(5, v.origin() == null ? "" : v.origin().value());
+                ps.setLong(6, v.sequence());
+                ps.setBoolean(7, v.deleted());
+                ps.setString(8, MetaJson.stamps(v.columnStamps()));
+                ps.setString(9, MetaJson.counters(v.counters()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void writeLedger() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(WRITE_LEDGER)) {
+            for (ChangeEvent e : appliedEvents) {
+                ps.setString(1, e.origin().value());
+                ps.setLong(2, e.dot().sequence());
+                ps.setString(3, e.table());
+                ps.setString(4, e.key());
+                ps.setString(5, e.vv().encode());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}
