@@ -9,13 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code syncline demo}: two PostgreSQL sites, a workload at site a, and a row-by-row comparison
- * once site b has applied every change. The last line starts with {@code converged} or
+ * {@code syncline demo}: two PostgreSQL sites, a workload at site a, and a comparison of both
+ * sites ({@link MeshVerification}) once site b has applied every change. The last line starts with {@code converged} or
  * {@code DIVERGED}.
  */
 final class DemoCommand {
@@ -25,7 +26,8 @@ final class DemoCommand {
 
             Starts Kafka, Kafka Connect and two private PostgreSQL sites (a, b), registers Syncline's
             connectors from config-samples/ through the Connect REST API, writes a mix of inserts,
-            updates and deletes at site a, waits for site b, and compares both row by row.
+            updates and deletes at site a, waits for site b, and compares both sites' rows the way
+            syncline verify does.
 
               --changes N   row changes to write at site a (default 5000)
               --tx-size N   rows per source transaction (default 100)
@@ -100,16 +102,24 @@ final class DemoCommand {
                 return ExitCode.DIVERGED;
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            TableComparison.Result result = TableComparison.compare(a, b, TABLE);
+            TableVerdict result = new MeshVerification(MeshVerification.DEFAULT_CHUNK_SIZE, 20,
+                    MeshVerification.Progress.NONE).verify(sites(a, b), TABLE);
             if (!result.equal()) {
-                out.println("DIVERGED: " + result.differences().size() + " rows of " + TABLE + " differ between a and b:");
-                result.differences().stream().limit(20).forEach(d -> out.println("  " + d));
+                out.println("DIVERGED: " + result.differingKeys() + " rows of " + TABLE + " differ between a and b:");
+                result.differences().forEach(d -> out.println("  " + d));
                 return ExitCode.DIVERGED;
             }
             out.printf("converged: %d rows of %s identical at sites a and b; %d changes synced in %.1f s (%.0f rows/s)%n",
-                    result.rowsLeft(), TABLE, writes, seconds, writes / seconds);
+                    result.rows("a"), TABLE, writes, seconds, writes / seconds);
             return ExitCode.OK;
         }
+    }
+
+    private static Map<String, Connection> sites(Connection a, Connection b) {
+        Map<String, Connection> sites = new LinkedHashMap<>();
+        sites.put("a", a);
+        sites.put("b", b);
+        return sites;
     }
 
     /** A connector or task of the demo failed: waiting longer cannot help. */

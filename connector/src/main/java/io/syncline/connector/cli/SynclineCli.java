@@ -11,6 +11,7 @@ import java.util.List;
  * <pre>
  * syncline demo                       # two PostgreSQL sites syncing, ends with "converged"
  * syncline up --sites a:postgres,b:postgres --schema schema.sql
+ * syncline verify --mesh mesh.json      # the JSON line of up; ends with "equal" or "DIFFERENT"
  * </pre>
  */
 public final class SynclineCli {
@@ -21,6 +22,7 @@ public final class SynclineCli {
             Commands:
               demo     start an embedded mesh of two PostgreSQL sites, write at one, show the other converge
               up       start an embedded mesh for your schema; prints one JSON line, runs until Ctrl-C
+              verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
               config-docs  print the connectors' configuration reference (markdown)
               version  print the version
               help     this text
@@ -47,6 +49,7 @@ public final class SynclineCli {
             return switch (command) {
                 case "demo" -> new DemoCommand(out, err).run(rest).code();
                 case "up" -> new UpCommand(out, err).run(rest).code();
+                case "verify" -> new VerifyCommand(out, err, System.in).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield ExitCode.OK.code();

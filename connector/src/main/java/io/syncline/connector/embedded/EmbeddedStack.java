@@ -50,6 +50,7 @@ public final class EmbeddedStack implements AutoCloseable {
         public SiteSpec {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(engine, "engine");
+            io.syncline.core.SiteId.of(id);
             if (!engine.equals("postgres")) {
                 throw new IllegalArgumentException("site " + id + " has engine '" + engine
                         + "'; this build runs postgres sites");
@@ -70,6 +71,9 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             if (sites.isEmpty()) {
                 throw new IllegalArgumentException("--sites names no site; use e.g. a:postgres,b:postgres");
+            }
+            if (sites.stream().map(SiteSpec::id).distinct().count() != sites.size()) {
+                throw new IllegalArgumentException("--sites names a site twice: " + text);
             }
             return sites;
         }

@@ -121,7 +121,7 @@ class ConnectorTemplateTest {
         Path folder = Path.of("..", "config-samples");
         assertThat(folder).as(folder.toAbsolutePath().toString()).isDirectory();
         List<Path> files;
-        try (Stream<Path> list = Files.list(folder)) {
+        try (Stream<Path> list = Files.walk(folder)) {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(files).as("connector samples in " + folder.toAbsolutePath()).isNotEmpty();

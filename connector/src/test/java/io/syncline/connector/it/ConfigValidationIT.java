@@ -32,6 +32,9 @@ class ConfigValidationIT {
         stack.applySql("""
                 CREATE TABLE public.good (id bigint PRIMARY KEY, name text);
                 CREATE TABLE public.no_key (id bigint, name text);
+                CREATE TABLE public.orders (id bigint PRIMARY KEY, status text);
+                CREATE TABLE public.stock (sku text PRIMARY KEY, quantity bigint NOT NULL);
+                CREATE TABLE public.customers (id uuid PRIMARY KEY, name text, email text);
                 """);
     }
 
@@ -45,10 +48,10 @@ class ConfigValidationIT {
     @Test
     void everyConfigSampleValidatesCleanAgainstARealWorker() throws IOException {
         List<Path> samples;
-        try (Stream<Path> files = Files.list(EmbeddedStack.defaultConfigSamples())) {
+        try (Stream<Path> files = Files.walk(EmbeddedStack.defaultConfigSamples())) {
             samples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
-        assertThat(samples).as("connector samples").isNotEmpty();
+        assertThat(samples).as("connector samples").hasSizeGreaterThanOrEqualTo(8);
         for (Path sample : samples) {
             ConnectorTemplate template = ConnectorTemplate.load(sample,
                     stack.templateValues("v", List.of("public.good")));

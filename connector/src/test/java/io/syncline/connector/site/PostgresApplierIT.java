@@ -8,7 +8,7 @@ import static io.syncline.connector.site.PrivatePostgres.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.syncline.conflict.LastWriterWins;
+import io.syncline.conflict.ResolverRegistry;
 import io.syncline.connector.embedded.Deadlines;
 import io.syncline.connector.site.PrivatePostgres.Meta;
 import io.syncline.core.ChangeEvent;
@@ -109,7 +109,7 @@ class PostgresApplierIT {
             full.keySet().forEach(name -> nulls.put(name, ColumnValue.NULL));
             nulls.put("id", ColumnValue.of(2L));
 
-            ApplyResult result = new PostgresApplier(A, new LastWriterWins(), false).apply(c, List.of(
+            ApplyResult result = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false).apply(c, List.of(
                     upsert(table, "1", full, "b:1", "b:1", now + 1),
                     upsert(table, "2", nulls, "b:2,c:4", "b:2", now + 2)), List.of());
 
@@ -156,7 +156,7 @@ class PostgresApplierIT {
                     upsert(table, "2", row(2, "pear"), "b:2", "b:2", now + 2),
                     upsert(table, "1", row(1, "apple 2"), "b:3", "b:3", now + 3),
                     delete(table, "3", 3, "b:4,c:1", "b:4", now + 4));
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), true);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), true);
 
             assertThat(applier.apply(c, batch, List.of())).isEqualTo(new ApplyResult(4, 0, 0));
             String rowsAfterFirst = snapshot(c, table);
@@ -179,7 +179,7 @@ class PostgresApplierIT {
     void appliesANewerVersionAndSkipsAnOlderOne() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             applier.apply(c, List.of(upsert(table, "1", row(1, "v1"), "b:1", "b:1", now + 1)), List.of());
 
             ApplyResult newer = applier.apply(c,
@@ -204,7 +204,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String first = simpleTable(c);
             String second = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
 
             // b then c: the later c wins and replaces b's row.
             applier.apply(c, List.of(upsert(first, "1", row(1, "from b"), "b:5", "b:5", now + 10)), List.of());
@@ -235,7 +235,7 @@ class PostgresApplierIT {
     void equalClocksAreOrderedBySiteId() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             applier.apply(c, List.of(upsert(table, "1", row(1, "from c"), "c:1", "c:1", now)), List.of());
 
             ApplyResult result = applier.apply(c,
@@ -251,7 +251,7 @@ class PostgresApplierIT {
     void deleteRemovesTheRowAndKeepsATombstoneThatOutranksOlderVersions() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             ChangeEvent written = upsert(table, "1", row(1, "apple"), "b:1", "b:1", now + 1);
             applier.apply(c, List.of(written), List.of());
 
@@ -272,7 +272,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
             String consumer = uniqueName("sink");
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
 
             applier.apply(c, List.of(upsert(table, "1", row(1, "apple"), "b:1", "b:1", now)), List.of(
                     new OffsetUpdate(consumer, "shop.changes", 0, 10, 1),
@@ -291,7 +291,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
             String consumer = uniqueName("sink");
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), true);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), true);
             applier.apply(c, List.of(upsert(table, "1", row(1, "apple"), "b:1", "b:1", now + 1)),
                     List.of(new OffsetUpdate(consumer, "shop.changes", 0, 10, 5)));
             String before = snapshot(c, table);
@@ -322,7 +322,7 @@ class PostgresApplierIT {
     void aLocalWriteAfterAnApplyIncludesBothSitesAndALaterClock() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             long fastClock = inAnHour + 7;
             long slowClock = ((System.currentTimeMillis() - 3_600_000) << 16) + 7;
             applier.apply(c, List.of(
@@ -351,7 +351,7 @@ class PostgresApplierIT {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
             String table = simpleTable(local);
-            PostgresApplier applier = new PostgresApplier(A, new LastWriterWins(), false);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             applier.apply(apply, List.of(upsert(table, "1", row(1, "v1"), "b:1", "b:1", now)), List.of());
             long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));
 
