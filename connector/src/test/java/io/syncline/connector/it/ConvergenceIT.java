@@ -2,6 +2,7 @@ package io.syncline.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.connector.cli.ConcurrentWorkload;
 import io.syncline.connector.cli.MeshVerification;
 import io.syncline.connector.cli.TableVerdict;
 import io.syncline.connector.embedded.Deadlines;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,8 +74,7 @@ class ConvergenceIT {
             tables.add("public.accounts_" + i);
         }
         for (String table : tables) {
-            stack.applySql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, owner text NOT NULL, "
-                    + "balance bigint NOT NULL, note text, updated_at timestamptz NOT NULL DEFAULT now())");
+            stack.applySql(String.format(ConcurrentWorkload.SCHEMA, table));
         }
         stack.startSync(tables, Map.of("apply.ledger.enabled", "true"));
     }
@@ -144,56 +143,12 @@ class ConvergenceIT {
         assertEveryDotShippedOnce(startEnd, table, seed);
     }
 
-    /** One site's application: transactions of 1 to 4 operations on hot keys, as fast as it can. */
+    /** One site's application on hot keys (see {@link ConcurrentWorkload}). */
     private static int[] writeAt(String site, String table, long seed) throws SQLException {
-        Random random = new Random(seed);
-        int committed = 0;
-        int failed = 0;
         try (Connection c = stack.site(site).connect()) {
-            c.setAutoCommit(false);
-            PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                    + " (id, owner, balance, note) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
-            PreparedStatement update = c.prepareStatement("UPDATE " + table
-                    + " SET balance = balance + ?, note = ?, updated_at = now() WHERE id = ?");
-            PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?");
-            PreparedStatement rekey = c.prepareStatement("UPDATE " + table + " SET id = ? WHERE id = ?");
-            while (committed < OPS_PER_SITE) {
-                int ops = 1 + random.nextInt(4);
-                try {
-                    for (int i = 0; i < ops; i++) {
-                        long key = 1 + random.nextInt(KEYS);
-                        int dice = random.nextInt(100);
-                        if (dice < 35) {
-                            insert.setLong(1, key);
-                            insert.setString(2, site);
-                            insert.setLong(3, random.nextInt(1000));
-                            insert.setString(4, "created at " + site);
-                            insert.executeUpdate();
-                        } else if (dice < 75) {
-                            update.setLong(1, 1 + random.nextInt(9));
-                            update.setString(2, site + " " + random.nextInt(1_000_000));
-                            update.setLong(3, key);
-                            update.executeUpdate();
-                        } else if (dice < 93) {
-                            delete.setLong(1, key);
-                            delete.executeUpdate();
-                        } else {
-                            rekey.setLong(1, 1 + random.nextInt(KEYS));
-                            rekey.setLong(2, key);
-                            rekey.executeUpdate();
-                        }
-                    }
-                    c.commit();
-                    committed += ops;
-                } catch (SQLException e) {
-                    // The application's own failures (a key taken by a replicated insert, a deadlock
-                    // with an apply): its transaction is rolled back, as any application's would be.
-                    c.rollback();
-                    failed++;
-                }
-            }
+            ConcurrentWorkload.Result r = new ConcurrentWorkload(table, KEYS, seed).run(c, site, OPS_PER_SITE, done -> { });
+            return new int[] {r.committedOperations(), r.refusedTransactions()};
         }
-        return new int[] {committed, failed};
     }
 
     private static void awaitQuiescence(String table, long seed) throws Exception {
