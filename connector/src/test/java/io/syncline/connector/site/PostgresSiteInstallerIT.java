@@ -68,7 +68,7 @@ class PostgresSiteInstallerIT {
             assertThat(first.changedNothing()).isFalse();
             assertThat(single(c, "SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc p "
                     + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'syncline'"))
-                    .isEqualTo("capture,record_local_write,row_key,vv_set");
+                    .isEqualTo("add_counters,capture,record_local_write,row_key,stamp_columns,vv_set");
             assertThat(single(c, "SELECT site_id || '/' || sync_group FROM syncline.site")).isEqualTo("a/shop");
             assertThat(single(c, "SELECT encode(tgargs, 'escape') FROM pg_trigger WHERE tgrelid = ?::regclass "
                     + "AND tgname = 'syncline_capture'", ref.quoted())).isEqualTo("id\\000");
@@ -366,5 +366,27 @@ class PostgresSiteInstallerIT {
 
     private static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    @Test
+    void tracksColumnStampsAndCounterContributionsWhenAsked() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            String table = uniqueName("stock");
+            execute(c, "CREATE TABLE public." + table + " (sku text PRIMARY KEY, qty bigint NOT NULL, note text)");
+            TableRef ref = TableRef.parse(table);
+            INSTALLER.install(c, List.of(ref), java.util.Map.of(ref, java.util.Set.of("stamps", "counter:qty")));
+            // A second install without options keeps them (the source and the sink install alike).
+            assertThat(INSTALLER.install(c, List.of(ref)).changedNothing()).isTrue();
+
+            execute(c, "INSERT INTO public." + table + " VALUES ('x', 10, 'new')");
+            execute(c, "UPDATE public." + table + " SET qty = qty + 3 WHERE sku = 'x'");
+            execute(c, "UPDATE public." + table + " SET qty = qty - 1, note = 'changed' WHERE sku = 'x'");
+            String meta = single(c, "SELECT counters::text || ' ' || (col_stamps -> 'note' ->> 1) || ' ' "
+                    + "|| ((col_stamps -> 'note' ->> 0)::bigint = hlc) || ' ' || ((col_stamps -> 'sku' ->> 0)::bigint < hlc) "
+                    + "FROM syncline.row_meta WHERE table_name = ? AND pk = 'x'", ref.toString());
+            assertThat(meta).isEqualTo("{\"qty\": {\"a\": 2}} a true true");
+            assertThat(single(c, "SELECT count(*) FROM syncline.row_meta WHERE table_name = ?", ref.toString()))
+                    .isEqualTo("1");
+        }
     }
 }

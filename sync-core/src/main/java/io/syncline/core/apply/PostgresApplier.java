@@ -63,8 +63,8 @@ public final class PostgresApplier {
     public static Map<Integer, Long> storedOffsets(Connection connection, String consumer, String topic)
             throws SQLException {
         Map<Integer, Long> offsets = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT kafka_partition, next_offset FROM syncline.offsets WHERE consumer = ? AND topic = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT kafka_partition, next_offset "
+                + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL")) {
             ps.setString(1, consumer);
             ps.setString(2, topic);
             try (ResultSet rs = ps.executeQuery()) {
@@ -74,6 +74,39 @@ public final class PostgresApplier {
             }
         }
         return offsets;
+    }
+
+    /**
+     * Records at the site that the writer with {@code epoch} now holds the partition, so that any
+     * older writer's batch is refused from now on, even before this writer stores an offset.
+     *
+     * @throws FencedException when a writer with a newer epoch already holds it
+     */
+    public static void claim(Connection connection, String consumer, String topic, int partition, long epoch)
+            throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement ps = connection.prepareStatement("""
+                INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
+                VALUES (?, ?, ?, NULL, ?)
+                ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE
+                   SET epoch = EXCLUDED.epoch, updated_at = clock_timestamp()
+                 WHERE syncline.offsets.epoch <= EXCLUDED.epoch""")) {
+            ps.setString(1, consumer);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            ps.setLong(4, epoch);
+            if (ps.executeUpdate() == 0) {
+                connection.rollback();
+                throw new FencedException("partition " + partition + " of " + topic + " is held by a newer writer "
+                        + "than epoch " + epoch + " at this site");
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            if (!(e instanceof FencedException)) {
+                connection.rollback();
+            }
+            throw e;
+        }
     }
 
     /**

@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS syncline.offsets (
     PRIMARY KEY (consumer, topic, kafka_partition)
 );
 
+-- A writer that takes over a partition records its epoch before it has an offset to store.
+ALTER TABLE syncline.offsets ALTER COLUMN next_offset DROP NOT NULL;
+
 -- Optional audit of every applied dot (apply.ledger.enabled): one row per change written here.
 CREATE TABLE IF NOT EXISTS syncline.apply_ledger (
     dot_origin text   NOT NULL,
