@@ -24,11 +24,13 @@ final class UpCommand {
 
     static final String HELP = """
             Usage: syncline up [--sites a:postgres,b:postgres] [--schema FILE.sql] [--tables t1,t2] [--group NAME]
-                               [--partitions N]
+                               [--partitions N] [--coordinators N]
 
             Starts Kafka, Kafka Connect and one private database server per site, runs the schema at every
             site, starts sync of the tables (default: every table with a primary key the schema created),
             prints one JSON line and keeps running until SIGTERM/SIGINT, then deletes everything.
+            --coordinators 3 also starts three in-process Raft coordinator peers: every sink then applies a
+            partition only while it holds the partition's lease (JSON: "coordinator":{"peers":"n1=..."}).
 
             JSON line: {"connect":"http://127.0.0.1:P","kafka":"127.0.0.1:P","group":"...","changesTopic":"...",
                         "sites":{"a":{"engine":"postgres","host":"127.0.0.1","port":P,"database":"...",
@@ -47,7 +49,7 @@ final class UpCommand {
     }
 
     ExitCode run(List<String> args) {
-        CommandLine line = new CommandLine(args, Set.of("sites", "schema", "tables", "group", "partitions"), Set.of());
+        CommandLine line = new CommandLine(args, Set.of("sites", "schema", "tables", "group", "partitions", "coordinators"), Set.of());
         if (line.help()) {
             out.print(HELP);
             return ExitCode.OK;
@@ -66,7 +68,8 @@ final class UpCommand {
             options = EmbeddedStack.Options.sites(line.get("sites", "a:postgres,b:postgres"))
                     .withGroup(line.get("group", "demo"));
             options = new EmbeddedStack.Options(options.sites(), options.group(),
-                    line.intValue("partitions", 4, 1, 1000), options.pluginPath(), options.configSamples());
+                    line.intValue("partitions", 4, 1, 1000), options.pluginPath(), options.configSamples(),
+                    line.intValue("coordinators", 0, 0, 7));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException(e.getMessage());
         }

@@ -16,6 +16,11 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
     public static final String DEDUPE_CACHE_SIZE = "apply.dedupe.cache.size";
     public static final String CONFLICT_RESOLVER = "conflict.resolver";
 
+    public static final String COORDINATOR_PEERS = "coordinator.peers";
+    public static final String LEASE_TTL_MS = "coordinator.lease.ttl.ms";
+    /** Fault injection for tests: while this file exists, the task's apply and lease renewal stand still. */
+    public static final String TEST_FREEZE_FILE = "syncline.test.freeze.file";
+
     /** Set by the connector for its tasks: the name the task stores its offsets under. */
     public static final String CONSUMER_NAME = "syncline.consumer.name";
 
@@ -47,6 +52,17 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
                 "How many recently applied dots to remember, to skip redelivered changes without a database "
                         + "round trip (0 disables).",
                 GROUP_APPLY, ++order, Width.SHORT, "Dedupe cache size");
+        int coordinatorOrder = 0;
+        def.define(COORDINATOR_PEERS, Type.STRING, "", Importance.MEDIUM,
+                "The Raft coordinator's peers, id=host:port,... (e.g. n1=10.0.0.1:9870,n2=...). When set, a task "
+                        + "applies a partition only while it holds the partition's lease, and stores the lease epoch "
+                        + "with the rows, so a paused or partitioned old task cannot commit. Empty: no coordinator.",
+                "Coordinator", ++coordinatorOrder, Width.LONG, "Coordinator peers");
+        def.define(LEASE_TTL_MS, Type.INT, 5000, ConfigDef.Range.between(500, 600_000), Importance.LOW,
+                "How long a partition lease lasts without renewal; renewed every third of it.",
+                "Coordinator", ++coordinatorOrder, Width.SHORT, "Lease TTL (ms)");
+        def.define(TEST_FREEZE_FILE, Type.STRING, "", Importance.LOW,
+                "Internal: fault injection for tests.", GROUP_APPLY, ++order, Width.MEDIUM, "Freeze file");
         def.define(CONSUMER_NAME, Type.STRING, "", Importance.LOW,
                 "Internal: set by the connector for its tasks.", GROUP_APPLY, ++order, Width.MEDIUM, "Consumer name");
         return def;
@@ -91,6 +107,18 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
             }
         }
         return options;
+    }
+
+    public String coordinatorPeers() {
+        return getString(COORDINATOR_PEERS).trim();
+    }
+
+    public java.time.Duration leaseTtl() {
+        return java.time.Duration.ofMillis(getInt(LEASE_TTL_MS));
+    }
+
+    public String freezeFile() {
+        return getString(TEST_FREEZE_FILE);
     }
 
     public boolean ledgerEnabled() {

@@ -2,6 +2,8 @@ package io.syncline.connector.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncline.conflict.coordinator.CoordinatorCluster;
+import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,12 +90,25 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param pluginPath the folder that holds the built plugin folder (the worker's plugin.path)
      * @param configSamples the folder of connector JSON samples registered by {@link #startSync}
      */
-    public record Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples) {
+    public record Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples,
+            int coordinators) {
         public Options {
             sites = List.copyOf(sites);
             if (partitions < 1) {
                 throw new IllegalArgumentException("partitions was " + partitions + ", must be >= 1");
             }
+            if (coordinators < 0 || coordinators > 7) {
+                throw new IllegalArgumentException("coordinators was " + coordinators + ", must be between 0 and 7");
+            }
+        }
+
+        public Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples) {
+            this(sites, group, partitions, pluginPath, configSamples, 0);
+        }
+
+        /** With an in-process Raft coordinator of {@code peers} peers (0: none). */
+        public Options withCoordinators(int peers) {
+            return new Options(sites, group, partitions, pluginPath, configSamples, peers);
         }
 
         /** Defaults: group {@code demo}, 4 partitions, paths from system properties. */
@@ -102,7 +117,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         public Options withGroup(String newGroup) {
-            return new Options(sites, newGroup, partitions, pluginPath, configSamples);
+            return new Options(sites, newGroup, partitions, pluginPath, configSamples, coordinators);
         }
     }
 
@@ -111,12 +126,14 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedConnect connect;
     private final Map<String, PostgresServer> sites;
+    private final CoordinatorCluster coordinator;
     private final Duration startupTime;
     private final List<String> tables = new ArrayList<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
-            Map<String, PostgresServer> sites, Duration startupTime) {
+            Map<String, PostgresServer> sites, CoordinatorCluster coordinator, Duration startupTime) {
         this.options = options;
+        this.coordinator = coordinator;
         this.workDir = workDir;
         this.kafka = kafka;
         this.connect = connect;
@@ -159,7 +176,7 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work folder for the embedded stack", e);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(options.sites().size() + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(options.sites().size() + 2);
         CompletableFuture<EmbeddedKafka> kafkaFuture =
                 CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workDir.resolve("kafka")), pool);
         Map<String, CompletableFuture<PostgresServer>> siteFutures = new LinkedHashMap<>();
@@ -167,8 +184,13 @@ public final class EmbeddedStack implements AutoCloseable {
             siteFutures.put(site.id(), CompletableFuture.supplyAsync(
                     () -> PostgresServer.start(workDir.resolve("site-" + site.id()), "site_" + site.id()), pool));
         }
+        CompletableFuture<CoordinatorCluster> coordinatorFuture = options.coordinators() == 0
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> CoordinatorCluster.start(options.coordinators(),
+                        workDir.resolve("coordinator"), CoordinatorTuning.fast()), pool);
         EmbeddedKafka kafka = null;
         EmbeddedConnect connect = null;
+        CoordinatorCluster coordinator = null;
         Map<String, PostgresServer> sites = new LinkedHashMap<>();
         try {
             List<RuntimeException> failures = new ArrayList<>();
@@ -186,18 +208,31 @@ public final class EmbeddedStack implements AutoCloseable {
                 failures.add(new IllegalStateException("the Kafka broker did not start: " + e.getCause().getMessage(),
                         e.getCause()));
             }
+            try {
+                coordinator = coordinatorFuture.join();
+            } catch (CompletionException e) {
+                failures.add(new IllegalStateException("the coordinator did not start: " + e.getCause().getMessage(),
+                        e.getCause()));
+            }
             if (!failures.isEmpty()) {
                 throw failures.get(0);
             }
-            connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), Map.of());
+            Map<String, String> workerOverrides = new LinkedHashMap<>();
+            workerOverrides.put("rest.extension.classes", "io.syncline.connector.rest.SynclineRestExtension");
+            workerOverrides.put("connector.client.config.override.policy", "All");
+            if (coordinator != null) {
+                workerOverrides.put("syncline.coordinator.peers", coordinator.peersSpec());
+            }
+            connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
             kafka.createTopic(options.group() + ".changes", options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             LOG.info("Embedded stack up in {} ms: Kafka {}, Connect {}, sites {}", took.toMillis(),
                     kafka.bootstrapServers(), connect.restUrl(), sites.keySet());
-            return new EmbeddedStack(options, workDir, kafka, connect, sites, took);
+            return new EmbeddedStack(options, workDir, kafka, connect, sites, coordinator, took);
         } catch (RuntimeException e) {
             closeQuietly(connect);
             closeQuietly(kafka);
+            closeQuietly(coordinator);
             for (PostgresServer server : sites.values()) {
                 closeQuietly(server);
             }
@@ -222,6 +257,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public EmbeddedKafka kafka() {
         return kafka;
+    }
+
+    /** The in-process coordinator peers, or empty when started without. */
+    public java.util.Optional<CoordinatorCluster> coordinator() {
+        return java.util.Optional.ofNullable(coordinator);
     }
 
     public EmbeddedConnect connect() {
@@ -286,11 +326,23 @@ public final class EmbeddedStack implements AutoCloseable {
      * and waits until all run and every site's capture is streaming.
      */
     public void startSync(List<String> tableNames, Map<String, String> sinkOverrides) {
+        startSync(tableNames, sinkOverrides, Map.of());
+    }
+
+    /** Like {@link #startSync(List, Map)}, with extra sink settings for some sites. */
+    public void startSync(List<String> tableNames, Map<String, String> sinkOverrides,
+            Map<String, Map<String, String>> perSiteSinkOverrides) {
         long startedAt = System.nanoTime();
         List<String> names = new ArrayList<>();
+        Map<String, String> sinkSettings = new LinkedHashMap<>();
+        if (coordinator != null) {
+            sinkSettings.put("coordinator.peers", coordinator.peersSpec());
+        }
+        sinkSettings.putAll(sinkOverrides);
         for (String siteId : sites.keySet()) {
             ConnectorTemplate source = sourceConnector(siteId, tableNames);
-            ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkOverrides);
+            ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkSettings)
+                    .with(perSiteSinkOverrides.getOrDefault(siteId, Map.of()));
             rest().putConnectorConfig(source.name(), source.config());
             rest().putConnectorConfig(sink.name(), sink.config());
             names.add(source.name());
@@ -386,6 +438,10 @@ public final class EmbeddedStack implements AutoCloseable {
             node.put("pid", s.pid());
         }
         root.putArray("tables").addAll(tables.stream().map(JSON.getNodeFactory()::textNode).toList());
+        if (coordinator != null) {
+            ObjectNode c = root.putObject("coordinator");
+            c.put("peers", coordinator.peersSpec());
+        }
         root.put("startupMs", startupTime.toMillis());
         try {
             return JSON.writeValueAsString(root);
@@ -399,6 +455,7 @@ public final class EmbeddedStack implements AutoCloseable {
     public void close() {
         closeQuietly(connect);
         closeQuietly(kafka);
+        closeQuietly(coordinator);
         for (PostgresServer server : sites.values()) {
             closeQuietly(server);
         }

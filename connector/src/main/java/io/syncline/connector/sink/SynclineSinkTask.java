@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.time.Clock;
+import io.syncline.conflict.coordinator.CoordinatorClient;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -52,7 +56,10 @@ public class SynclineSinkTask extends SinkTask {
     private PostgresApplier applier;
     private Connection connection;
     private Cache<String, Boolean> recentDots;
-    private long epoch;
+    private PartitionLeases leases;
+    private FreezeSwitch freeze;
+    private final Map<TopicPartition, Long> claimed = new HashMap<>();
+    private final java.util.Set<TopicPartition> waitingForLease = new java.util.HashSet<>();
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
     private long deadLettered;
@@ -68,11 +75,22 @@ public class SynclineSinkTask extends SinkTask {
         self = config.siteId();
         applier = new PostgresApplier(self, config.resolvers(), config.ledgerEnabled());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
-        LOG.info("Applying group {} at site {} as consumer {}", config.syncGroup(), self, config.consumerName());
+        freeze = new FreezeSwitch(config.freezeFile());
+        String holder = config.consumerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        if (config.coordinatorPeers().isEmpty()) {
+            leases = PartitionLeases.unfenced();
+        } else {
+            leases = PartitionLeases.coordinated(CoordinatorClient.connect(config.coordinatorPeers()),
+                    config.syncGroup(), self.value(), holder, config.leaseTtl(), Clock.systemUTC(), freeze);
+        }
+        LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
+                config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
+                        : "leases from " + config.coordinatorPeers());
     }
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        leases.want(partitions);
         Map<String, List<TopicPartition>> byTopic = new HashMap<>();
         for (TopicPartition tp : partitions) {
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp);
@@ -103,15 +121,29 @@ public class SynclineSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        resumeLeasedPartitions();
         if (records.isEmpty()) {
             return;
         }
         List<ChangeEvent> events = new ArrayList<>(records.size());
         Map<ChangeEvent, SinkRecord> sources = new IdentityHashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
+        Map<TopicPartition, Long> epochs = new HashMap<>();
+        Map<TopicPartition, Long> notHeld = new HashMap<>();
         List<String> dots = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            if (notHeld.containsKey(tp)) {
+                continue;
+            }
+            if (!epochs.containsKey(tp)) {
+                OptionalLong epoch = leases.epoch(tp);
+                if (epoch.isEmpty()) {
+                    notHeld.put(tp, record.kafkaOffset());
+                    continue;
+                }
+                epochs.put(tp, epoch.getAsLong());
+            }
             next.merge(tp, record.kafkaOffset() + 1, Math::max);
             ChangeEvent event = decode(record);
             if (event == null || event.origin().equals(self)) {
@@ -126,22 +158,45 @@ public class SynclineSinkTask extends SinkTask {
             sources.put(event, record);
             dots.add(dot);
         }
+        // Partitions this task may not write now: rewind them and wait for their lease.
+        for (Map.Entry<TopicPartition, Long> entry : notHeld.entrySet()) {
+            context.offset(entry.getKey(), entry.getValue());
+            context.pause(entry.getKey());
+            waitingForLease.add(entry.getKey());
+            LOG.info("Site {} does not hold the lease of {}; paused until it does", self, entry.getKey());
+        }
+        if (next.isEmpty()) {
+            return;
+        }
         List<OffsetUpdate> offsets = new ArrayList<>();
         for (Map.Entry<TopicPartition, Long> entry : next.entrySet()) {
             offsets.add(new OffsetUpdate(config.consumerName(), entry.getKey().topic(), entry.getKey().partition(),
-                    entry.getValue(), epoch));
+                    entry.getValue(), epochs.get(entry.getKey())));
         }
+        boolean frozeBeforeApply = false;
         try {
+            claimNewEpochs(epochs);
+            frozeBeforeApply = !events.isEmpty() && freeze.pass();
             ApplyResult result = applier.apply(connection(), events, offsets,
                     rejected -> setAside(rejected, sources));
             totals = totals.plus(result);
+            if (frozeBeforeApply) {
+                freeze.report("applied");
+            }
             applied.putAll(next);
             for (String dot : dots) {
                 recentDots.put(dot, Boolean.TRUE);
             }
             LOG.trace("Applied batch of {} records at {}: {}", records.size(), self, result);
         } catch (FencedException e) {
-            throw new ConnectException(e.getMessage(), e);
+            // A newer writer holds one of the partitions: nothing of the batch was written. Forget
+            // the leases of the batch; Connect redelivers it and only leases held anew are applied.
+            leases.forget(epochs.keySet());
+            claimed.keySet().removeAll(epochs.keySet());
+            if (frozeBeforeApply) {
+                freeze.report("fenced");
+            }
+            throw new RetriableException("site " + self + ": " + e.getMessage(), e);
         } catch (SiteSetupException e) {
             throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
         } catch (SQLException e) {
@@ -152,6 +207,36 @@ public class SynclineSinkTask extends SinkTask {
             }
             throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Partitions paused for want of a lease whose lease the task now holds: back to work. */
+    private void resumeLeasedPartitions() {
+        if (waitingForLease.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> ready = new ArrayList<>();
+        for (TopicPartition tp : waitingForLease) {
+            if (leases.epoch(tp).isPresent()) {
+                ready.add(tp);
+            }
+        }
+        if (!ready.isEmpty()) {
+            waitingForLease.removeAll(ready);
+            context.resume(ready.toArray(new TopicPartition[0]));
+            LOG.info("Site {} holds the lease of {} again; resumed", self, ready);
+        }
+    }
+
+    /** Records a newly held epoch at the site before the first batch under it (fences older writers). */
+    private void claimNewEpochs(Map<TopicPartition, Long> epochs) throws SQLException {
+        for (Map.Entry<TopicPartition, Long> entry : epochs.entrySet()) {
+            Long before = claimed.get(entry.getKey());
+            if (before == null || before < entry.getValue()) {
+                TopicPartition tp = entry.getKey();
+                PostgresApplier.claim(connection(), config.consumerName(), tp.topic(), tp.partition(), entry.getValue());
+                claimed.put(tp, entry.getValue());
+            }
         }
     }
 
@@ -239,11 +324,17 @@ public class SynclineSinkTask extends SinkTask {
     public void close(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             applied.remove(tp);
+            claimed.remove(tp);
+            waitingForLease.remove(tp);
         }
+        leases.giveUp(partitions);
     }
 
     @Override
     public void stop() {
+        if (leases != null) {
+            leases.close();
+        }
         closeConnection();
         if (self != null) {
             LOG.info("Apply at site {} stopped: {} applied, {} skipped as already present, {} conflicts, "
