@@ -52,6 +52,16 @@ public interface ConflictResolver {
      *
      * @throws IllegalArgumentException naming the key, if an option is missing or invalid
      */
+    /**
+     * Whether this resolver's choice must be decided once for all sites through the coordinator
+     * (a resolver whose answer could differ between sites, e.g. one that asks an outside system).
+     * The registry then records the choice of the first site to meet the conflict and every site
+     * applies that one; the resolver must pick one of the two versions whole.
+     */
+    default boolean needsCoordination() {
+        return false;
+    }
+
     default void configure(ResolverSettings settings) {
     }
 }

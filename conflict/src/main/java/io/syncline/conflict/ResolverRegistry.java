@@ -58,12 +58,24 @@ public final class ResolverRegistry implements ConflictArbiter {
     private final Map<String, ConflictResolver> byTable;
     private final ConflictResolver fallback;
     private final String fallbackProblem;
+    private final DecisionLog decisions;
 
     private ResolverRegistry(Map<String, ConflictResolver> byTable, ConflictResolver fallback,
             String fallbackProblem) {
+        this(byTable, fallback, fallbackProblem, null);
+    }
+
+    private ResolverRegistry(Map<String, ConflictResolver> byTable, ConflictResolver fallback,
+            String fallbackProblem, DecisionLog decisions) {
         this.byTable = Map.copyOf(byTable);
         this.fallback = fallback;
         this.fallbackProblem = fallbackProblem;
+        this.decisions = decisions;
+    }
+
+    /** The same resolvers; those that need coordination decide through {@code log}. */
+    public ResolverRegistry withDecisions(DecisionLog log) {
+        return new ResolverRegistry(byTable, fallback, fallbackProblem, java.util.Objects.requireNonNull(log, "log"));
     }
 
     /** The names of the built-in resolvers, e.g. {@code last-writer-wins}. */
@@ -219,10 +231,39 @@ public final class ResolverRegistry implements ConflictArbiter {
             throw new IllegalStateException("resolver " + resolver.name() + " returned no version for a " + type.label()
                     + " conflict on " + table);
         }
+        if (resolver.needsCoordination()) {
+            return coordinated(resolver, table, type, local, incoming, merged);
+        }
         RowState result = merged.withVv(local.vv().join(incoming.vv()));
         Resolution.Winner winner = merged.sameWrite(local) ? Resolution.Winner.LOCAL
                 : merged.sameWrite(incoming) ? Resolution.Winner.INCOMING : Resolution.Winner.MERGED;
         return new Resolution(result, winner, resolver.name());
+    }
+
+    /**
+     * The conflict between two writes is named by the table and both dots (each names one write
+     * everywhere), so every site asks the decision log the same question and applies its answer.
+     */
+    private Resolution coordinated(ConflictResolver resolver, String table, ConflictType type, RowState local,
+            RowState incoming, RowState merged) {
+        if (decisions == null) {
+            throw new IllegalStateException("resolver " + resolver.name() + " of " + table + " needs coordination, "
+                    + "but this sink has no coordinator; set coordinator.peers");
+        }
+        String localDot = local.origin() + ":" + local.sequence();
+        String incomingDot = incoming.origin() + ":" + incoming.sequence();
+        String key = table + "|" + (localDot.compareTo(incomingDot) < 0 ? localDot + "|" + incomingDot
+                : incomingDot + "|" + localDot);
+        String proposal = merged.sameWrite(incoming) ? incomingDot : localDot;
+        String decided = decisions.decide(key, proposal);
+        boolean incomingChosen = decided.equals(incomingDot);
+        if (!incomingChosen && !decided.equals(localDot)) {
+            throw new IllegalStateException("the coordinator decided " + decided + " for the " + type.label()
+                    + " conflict " + key + ", which names neither version");
+        }
+        RowState chosen = incomingChosen ? incoming : local;
+        return new Resolution(chosen.withVv(local.vv().join(incoming.vv())),
+                incomingChosen ? Resolution.Winner.INCOMING : Resolution.Winner.LOCAL, resolver.name() + " (coordinated)");
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.time.Clock;
 import io.syncline.conflict.coordinator.CoordinatorClient;
+import io.syncline.conflict.coordinator.SiteRecord;
+import io.syncline.conflict.coordinator.SiteState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -73,15 +75,28 @@ public class SynclineSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new SynclineSinkConnectorConfig(props);
         self = config.siteId();
-        applier = new PostgresApplier(self, config.resolvers(), config.ledgerEnabled());
+        CoordinatorClient coordinator = config.coordinatorPeers().isEmpty() ? null
+                : CoordinatorClient.connect(config.coordinatorPeers());
+        ResolverRegistry resolvers = config.resolvers();
+        if (coordinator != null) {
+            String group = config.syncGroup();
+            resolvers = resolvers.withDecisions((key, proposal) -> coordinator.decide(group, key, proposal));
+            try {
+                coordinator.registerSite(new SiteRecord(group, self.value(), "postgres", 0, SiteState.ACTIVE));
+            } catch (RuntimeException e) {
+                LOG.warn("Site {} could not register with the coordinator ({}); it applies under leases anyway", self,
+                        e.getMessage());
+            }
+        }
+        applier = new PostgresApplier(self, resolvers, config.ledgerEnabled());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
         freeze = new FreezeSwitch(config.freezeFile());
         String holder = config.consumerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        if (config.coordinatorPeers().isEmpty()) {
+        if (coordinator == null) {
             leases = PartitionLeases.unfenced();
         } else {
-            leases = PartitionLeases.coordinated(CoordinatorClient.connect(config.coordinatorPeers()),
-                    config.syncGroup(), self.value(), holder, config.leaseTtl(), Clock.systemUTC(), freeze);
+            leases = PartitionLeases.coordinated(coordinator, config.syncGroup(), self.value(), holder,
+                    config.leaseTtl(), Clock.systemUTC(), freeze);
         }
         LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
                 config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
