@@ -158,6 +158,25 @@ class CoordinatorIT {
         awaitValue("b", 3000, "while the majority is down");
     }
 
+    @Test
+    void aWorkerCanRunACoordinatorPeerItself() throws Exception {
+        int port = io.syncline.connector.embedded.FreePort.onLoopback();
+        Path dir = Files.createTempDirectory("syncline-worker-peer-");
+        try (var worker = io.syncline.connector.embedded.EmbeddedConnect.start(stack.kafka().bootstrapServers(),
+                io.syncline.connector.embedded.EmbeddedStack.defaultPluginPath(), Map.of(
+                        "rest.extension.classes", "io.syncline.connector.rest.SynclineRestExtension",
+                        "syncline.coordinator.peers", "w1=127.0.0.1:" + port,
+                        "syncline.coordinator.peer.id", "w1",
+                        "syncline.coordinator.dir", dir.toString()))) {
+            String url = worker.restUrl() + "/syncline/coordinator";
+            Deadlines.await("the worker's own peer leads its one-peer group", Duration.ofSeconds(30), () -> {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && "w1".equals(JSON.readTree(r.body()).path("leader").asText());
+            }, () -> "no leader yet");
+        }
+    }
+
     private static long cachedExpiry;
 
     private static long lastExpiry() {
