@@ -62,7 +62,7 @@ final class VerifyCommand {
             return ExitCode.OK;
         }
         int chunkSize = line.intValue("chunk-size", MeshVerification.DEFAULT_CHUNK_SIZE, 1, 100_000_000);
-        MeshDescription mesh = readMesh(line.get("mesh", "-"));
+        MeshDescription mesh = readMesh(line.get("mesh", "-"), in);
         List<TableRef> tables = line.has("tables") ? tables(line.get("tables", "")) : mesh.tables();
         if (tables.isEmpty()) {
             throw new CommandLine.UsageException("no table to verify: the mesh JSON lists none and --tables is not given");
@@ -197,7 +197,8 @@ final class VerifyCommand {
         return tables;
     }
 
-    private MeshDescription readMesh(String source) {
+    /** The mesh JSON from a file or ({@code -}) from {@code in}; a problem is a usage error. */
+    static MeshDescription readMesh(String source, InputStream in) {
         if (source.equals("-")) {
             if (System.console() != null && in == System.in) {
                 throw new CommandLine.UsageException("give the mesh JSON with --mesh FILE, or pipe it to stdin "
