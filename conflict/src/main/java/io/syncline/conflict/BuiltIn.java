@@ -15,7 +15,8 @@ enum BuiltIn {
     MAX(ExtremeValue.MAX, Set.of(ExtremeValue.COLUMN), ExtremeValue::max),
     MIN(ExtremeValue.MIN, Set.of(ExtremeValue.COLUMN), ExtremeValue::min),
     COLUMN_LAST_WRITER_WINS(ColumnLastWriterWins.NAME, Set.of(), ColumnLastWriterWins::new),
-    DELTA(CounterDelta.NAME, Set.of(CounterDelta.COLUMNS), CounterDelta::new);
+    DELTA(CounterDelta.NAME, Set.of(CounterDelta.COLUMNS), CounterDelta::new),
+    MANUAL(ManualReview.NAME, Set.of(), ManualReview::new);
 
     private final String resolverName;
     private final Set<String> options;

@@ -62,7 +62,8 @@ class ResolverOrderIndependenceTest {
                 Arguments.of("max", Map.of("column", "name")),
                 Arguments.of("min", Map.of("column", "name")),
                 Arguments.of("column-last-writer-wins", Map.of()),
-                Arguments.of("delta", Map.of("columns", "qty,balance")));
+                Arguments.of("delta", Map.of("columns", "qty,balance")),
+                Arguments.of("manual", Map.of()));
     }
 
     @ParameterizedTest(name = "{0} {1}")

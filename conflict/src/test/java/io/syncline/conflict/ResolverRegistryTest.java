@@ -23,7 +23,7 @@ class ResolverRegistryTest {
     @Test
     void listsTheBuiltIns() {
         assertThat(ResolverRegistry.builtInNames()).containsExactly("last-writer-wins", "site-priority",
-                "delete-wins", "update-wins", "max", "min", "column-last-writer-wins", "delta");
+                "delete-wins", "update-wins", "max", "min", "column-last-writer-wins", "delta", "manual");
     }
 
     @Test

@@ -41,7 +41,8 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
                         + "conflict.resolver.<schema.table>: last-writer-wins (larger hybrid-clock timestamp, then "
                         + "site id), site-priority (with conflict.resolver.sites=a,b,...), delete-wins, update-wins, "
                         + "max or min (with conflict.resolver.column=...), column-last-writer-wins, delta (with "
-                        + "conflict.resolver.columns=...), or the class name of a ConflictResolver. Per table: "
+                        + "conflict.resolver.columns=...), manual (last-writer-wins meanwhile, the conflict parked for a person), or the "
+                        + "class name of a ConflictResolver. Per table: "
                         + "conflict.resolver.<schema.table>=... with options conflict.resolver.<schema.table>.<option>. "
                         + "Every site must use the same resolvers.",
                 GROUP_APPLY, ++order, Width.MEDIUM, "Conflict resolver");

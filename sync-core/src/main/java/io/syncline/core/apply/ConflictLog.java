@@ -18,9 +18,12 @@ final class ConflictLog {
             INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
                 local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
                 incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
-                result_vv, result_deleted, result_row)
+                result_vv, result_deleted, result_row, status)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?,
-                CAST(? AS jsonb))""";
+                CAST(? AS jsonb), ?)""";
+
+    /** The rule whose conflicts wait for a person. */
+    static final String MANUAL_RULE = "manual";
 
     record Entry(String table, String key, ConflictType type, RowState local, RowState incoming,
             Resolution resolution) {
@@ -54,7 +57,8 @@ final class ConflictLog {
                 i = version(ps, i, e.incoming());
                 ps.setString(i++, result.vv().encode());
                 ps.setBoolean(i++, result.deleted());
-                ps.setString(i, result.deleted() ? null : ColumnJson.render(result.columns()));
+                ps.setString(i++, result.deleted() ? null : ColumnJson.render(result.columns()));
+                ps.setString(i, MANUAL_RULE.equals(e.resolution().rule()) ? "parked" : "resolved");
                 ps.addBatch();
             }
             ps.executeBatch();

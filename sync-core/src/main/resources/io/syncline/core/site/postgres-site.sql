@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS syncline.conflicts (
     result_deleted   boolean NOT NULL,
     result_row       jsonb
 );
+-- 'resolved' by the rule, or 'parked' for a person (resolver manual) until resolved through REST.
+ALTER TABLE syncline.conflicts ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'resolved';
+ALTER TABLE syncline.conflicts ADD COLUMN IF NOT EXISTS settled_at timestamptz;
+ALTER TABLE syncline.conflicts ADD COLUMN IF NOT EXISTS settled_by text;
 
 -- Consumed Kafka offsets per sink and partition, stored with the rows they produced,
 -- and the lease epoch of the writer that stored them (an older epoch can no longer write).
