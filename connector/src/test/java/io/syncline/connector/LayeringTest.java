@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
 
-    private static final List<String> PLUGIN_PACKAGES = List.of("source", "sink", "config");
+    private static final List<String> PLUGIN_PACKAGES = List.of("source", "sink", "config", "metrics", "rest");
 
     private static final List<String> FORBIDDEN = List.of(
             "io.syncline.connector.embedded",

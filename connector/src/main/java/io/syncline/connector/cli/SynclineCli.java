@@ -22,6 +22,7 @@ public final class SynclineCli {
             Commands:
               demo     start an embedded mesh of two PostgreSQL sites, write at one, show the other converge
               up       start an embedded mesh for your schema; prints one JSON line, runs until Ctrl-C
+              status   show every site of the mesh: connector and task states, applied, conflicts, lag
               repair   copy the winning version of every differing row to the other sites (dry run by default)
               coordinator  run one peer of the Raft coordinator
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
@@ -52,6 +53,7 @@ public final class SynclineCli {
                 case "demo" -> new DemoCommand(out, err).run(rest).code();
                 case "up" -> new UpCommand(out, err).run(rest).code();
                 case "repair" -> new RepairCommand(out, err, System.in).run(rest).code();
+                case "status" -> new StatusCommand(out, err, System.in).run(rest).code();
                 case "coordinator" -> new CoordinatorPeerCommand(out).run(rest).code();
                 case "verify" -> new VerifyCommand(out, err, System.in).run(rest).code();
                 case "help", "--help", "-h" -> {

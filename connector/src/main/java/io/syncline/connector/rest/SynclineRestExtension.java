@@ -6,7 +6,13 @@ import io.syncline.conflict.coordinator.CoordinatorPeers;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
 import java.nio.file.Path;
 import io.syncline.connector.config.Version;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.rest.ConnectRestExtension;
 import org.apache.kafka.connect.rest.ConnectRestExtensionContext;
 import org.slf4j.Logger;
@@ -24,7 +30,15 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /syncline/coordinator   peers, leader, term, commit index
  * GET /syncline/leases        every partition lease: group, site, partition, holder, epoch, expiry
+ * GET /syncline/status        every site: connector and task states, stored offsets, applied and
+ *                             conflict counts, capture slot, lag and rate of the tasks in this worker
+ * GET /syncline/conflicts     the newest conflicts of every site (?table=schema.t&amp;limit=50)
+ * GET /syncline/rows/{table}/{key}   each site's version of one row: vector, origin, clock, tombstone
  * </pre>
+ *
+ * <p>The site endpoints read each site's database with the connection settings of its Syncline
+ * connectors, read-only and with timeouts of a few seconds; a site that does not answer is shown
+ * as unreachable.
  */
 public class SynclineRestExtension implements ConnectRestExtension {
 
@@ -35,7 +49,11 @@ public class SynclineRestExtension implements ConnectRestExtension {
 
     private static final Logger LOG = LoggerFactory.getLogger(SynclineRestExtension.class);
 
+    /** How long a request waits for the slowest site's database. */
+    private static final Duration SITE_DEADLINE = Duration.ofSeconds(15);
+
     private CoordinatorClient client;
+    private ExecutorService siteQueries;
     private CoordinatorPeer peer;
 
     @Override
@@ -68,10 +86,29 @@ public class SynclineRestExtension implements ConnectRestExtension {
     @Override
     public void register(ConnectRestExtensionContext restPluginContext) {
         restPluginContext.configurable().register(new CoordinatorResource(client));
+        siteQueries = Executors.newFixedThreadPool(8, daemonThreads());
+        SiteDirectory directory = new SiteDirectory(restPluginContext.clusterState());
+        SiteFanOut fanOut = new SiteFanOut(siteQueries, SITE_DEADLINE);
+        restPluginContext.configurable().register(new StatusResource(directory, fanOut,
+                ManagementFactory.getPlatformMBeanServer()));
+        restPluginContext.configurable().register(new ConflictsResource(directory, fanOut));
+        restPluginContext.configurable().register(new RowsResource(directory, fanOut));
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, "syncline-rest-site-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
     public void close() {
+        if (siteQueries != null) {
+            siteQueries.shutdownNow();
+        }
         if (peer != null) {
             peer.close();
         }

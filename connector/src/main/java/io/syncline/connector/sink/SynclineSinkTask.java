@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncline.conflict.ResolverRegistry;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
+import io.syncline.connector.metrics.SinkTaskMetrics;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.EnvelopeFormatException;
@@ -65,6 +66,7 @@ public class SynclineSinkTask extends SinkTask {
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
     private long deadLettered;
+    private SinkTaskMetrics metrics;
 
     @Override
     public String version() {
@@ -98,6 +100,7 @@ public class SynclineSinkTask extends SinkTask {
             leases = PartitionLeases.coordinated(coordinator, config.syncGroup(), self.value(), holder,
                     config.leaseTtl(), Clock.systemUTC(), freeze);
         }
+        metrics = SinkTaskMetrics.register(config.consumerName(), config.syncGroup(), self.value());
         LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
                 config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
                         : "leases from " + config.coordinatorPeers());
@@ -167,6 +170,7 @@ public class SynclineSinkTask extends SinkTask {
             String dot = event.dot().key();
             if (recentDots.getIfPresent(dot) != null) {
                 duplicatesSkippedByCache++;
+                metrics.skippedByDotCache();
                 continue;
             }
             events.add(event);
@@ -192,9 +196,11 @@ public class SynclineSinkTask extends SinkTask {
         try {
             claimNewEpochs(epochs);
             frozeBeforeApply = !events.isEmpty() && freeze.pass();
+            long began = metrics.batchStarted();
             ApplyResult result = applier.apply(connection(), events, offsets,
                     rejected -> setAside(rejected, sources));
             totals = totals.plus(result);
+            metrics.batchApplied(connection(), result, events, records.size(), began);
             if (frozeBeforeApply) {
                 freeze.report("applied");
             }
@@ -351,6 +357,9 @@ public class SynclineSinkTask extends SinkTask {
             leases.close();
         }
         closeConnection();
+        if (metrics != null) {
+            metrics.close();
+        }
         if (self != null) {
             LOG.info("Apply at site {} stopped: {} applied, {} skipped as already present, {} conflicts, "
                     + "{} duplicates skipped by the dot cache, {} set aside on the dead-letter topic", self,

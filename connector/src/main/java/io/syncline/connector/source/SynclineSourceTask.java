@@ -3,6 +3,7 @@ package io.syncline.connector.source;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
+import io.syncline.connector.metrics.SourceTaskMetrics;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ public class SynclineSourceTask extends SourceTask {
     private String topic;
     private String conflictsTopic;
     private long emitted;
+    private SourceTaskMetrics metrics;
 
     @Override
     public String version() {
@@ -49,6 +51,8 @@ public class SynclineSourceTask extends SourceTask {
         capture = new PostgresConnectorTask();
         capture.initialize(context);
         capture.start(CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix())));
+        metrics = SourceTaskMetrics.register(props.getOrDefault("name", config.capturePrefix()), config.syncGroup(),
+                config.siteId().value());
         LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
                 config.tables().size(), topic);
     }
@@ -60,6 +64,7 @@ public class SynclineSourceTask extends SourceTask {
             handBack();
             return null;
         }
+        metrics.captured(captured.size());
         List<SourceRecord> out = new ArrayList<>();
         for (SourceRecord record : captured) {
             chain.captured(record);
@@ -71,15 +76,18 @@ public class SynclineSourceTask extends SourceTask {
                 SourceRecord conflict = conflictRecord(outcome.conflict().get(), record);
                 chain.emit(conflict, List.of(record));
                 out.add(conflict);
+                metrics.conflictPublished();
             }
             if (outcome.paired().isPresent()) {
                 ChangePairing.Paired paired = outcome.paired().get();
                 SourceRecord envelope = toRecord(paired.event(), record);
                 chain.emit(envelope, paired.carried());
                 out.add(envelope);
+                metrics.emitted(paired.event());
             }
         }
         emitted += out.size();
+        metrics.droppedForeign(pairing.droppedForeign());
         handBack();
         return out.isEmpty() ? null : out;
     }
@@ -119,6 +127,9 @@ public class SynclineSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (capture != null) {
             capture.stop();
             LOG.info("Capture stopped after {} change events; {} applied changes of other sites not re-shipped",

@@ -1,0 +1,285 @@
+package io.syncline.connector.metrics;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.ConflictType;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of one sink task, registered as an MXBean for as long as the task runs. The task
+ * calls {@link #batchStarted()} and {@link #batchApplied} around each committed batch, and
+ * {@link #skippedByDotCache()} for each change its dot cache skips.
+ *
+ * <pre>{@code
+ * metrics = SinkTaskMetrics.register("orders-east-sink", "orders", "east");
+ * long began = metrics.batchStarted();
+ * ApplyResult result = applier.apply(connection, events, offsets, handler);
+ * metrics.batchApplied(connection, result, events, records.size(), began);
+ * ...
+ * metrics.close();   // in stop()
+ * }</pre>
+ */
+public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseable {
+
+    public static final String CONTEXT = "sink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkTaskMetrics.class);
+    private static final Duration RATE_TAU = Duration.ofSeconds(10);
+    private static final double LATENCY_WEIGHT = 0.2;
+
+    private final String syncGroup;
+    private final String site;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final ConflictTally tally;
+    private final EventRate rate;
+
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder skippedByVector = new LongAdder();
+    private final LongAdder skippedByDotCache = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> byRule = new ConcurrentHashMap<>();
+    private final AtomicLong lastBatchSize = new AtomicLong();
+    private final AtomicLong lastLatencyMillis = new AtomicLong();
+    private final LongAccumulator maxLatencyMillis = new LongAccumulator(Math::max, 0);
+    private final AtomicLong lagMillis = new AtomicLong(-1);
+    private final AtomicLong lastBatchTimeMillis = new AtomicLong();
+    private double meanLatencyMillis;
+    private boolean latencySeen;
+    private TaskMBeanRegistration registration;
+
+    SinkTaskMetrics(String syncGroup, String site, Clock clock, LongSupplier nanoTime) {
+        this.syncGroup = syncGroup;
+        this.site = site;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.tally = new ConflictTally(site);
+        this.rate = new EventRate(nanoTime, RATE_TAU);
+    }
+
+    /** Creates the metrics of a task of {@code connector} and registers them with the platform MBean server. */
+    public static SinkTaskMetrics register(String connector, String syncGroup, String site) {
+        return register(ManagementFactory.getPlatformMBeanServer(), connector,
+                new SinkTaskMetrics(syncGroup, site, Clock.systemUTC(), System::nanoTime));
+    }
+
+    static SinkTaskMetrics register(MBeanServer server, String connector, SinkTaskMetrics metrics) {
+        try {
+            metrics.registration = TaskMBeanRegistration.register(server, CONTEXT, connector, metrics,
+                    SinkTaskMetricsMXBean.class);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // Metrics are for people; a task must not stop for want of them.
+            LOG.warn("The sink task of {} runs without JMX metrics: {}",
+                    connector, e.getMessage());
+        }
+        return metrics;
+    }
+
+    /** The name this task's MBean is registered under, null if the MBean server refused it. */
+    public ObjectName objectName() {
+        return registration == null ? null : registration.name();
+    }
+
+    /** A change skipped because its dot is in the task's cache of recently applied dots. */
+    public void skippedByDotCache() {
+        skippedByDotCache.increment();
+        rate.record(1);
+    }
+
+    /** Marks the start of a batch's transaction; hand the value to {@link #batchApplied}. */
+    public long batchStarted() {
+        return nanoTime.getAsLong();
+    }
+
+    /**
+     * Counts a committed batch. When it had conflicts, their types and rules are read back from the
+     * site's conflict log on {@code connection}; a failure there only leaves them uncounted by type.
+     *
+     * @param events the changes handed to the applier
+     * @param records the records of the batch (its size)
+     * @param startedNanos what {@link #batchStarted()} returned
+     */
+    public void batchApplied(Connection connection, ApplyResult result, List<ChangeEvent> events, int records,
+            long startedNanos) {
+        long latency = Math.max(0, (nanoTime.getAsLong() - startedNanos) / 1_000_000);
+        long now = clock.millis();
+        applied.add(result.applied());
+        skippedByVector.add(result.skipped());
+        conflicts.add(result.conflicts());
+        deadLettered.add(result.rejected().size());
+        batches.increment();
+        lastBatchSize.set(records);
+        lastLatencyMillis.set(latency);
+        maxLatencyMillis.accumulate(latency);
+        synchronized (this) {
+            meanLatencyMillis = latencySeen ? meanLatencyMillis + LATENCY_WEIGHT * (latency - meanLatencyMillis) : latency;
+            latencySeen = true;
+        }
+        long newestCommitMicros = 0;
+        for (ChangeEvent event : events) {
+            newestCommitMicros = Math.max(newestCommitMicros, event.commitTimeMicros());
+        }
+        if (newestCommitMicros > 0) {
+            lagMillis.set(Math.max(0, now - newestCommitMicros / 1000));
+        }
+        lastBatchTimeMillis.set(now);
+        rate.record(result.applied() + result.skipped() + result.conflicts() + result.rejected().size());
+        if (result.conflicts() > 0 && connection != null) {
+            countByTypeAndRule(connection, events, result.conflicts());
+        }
+    }
+
+    private void countByTypeAndRule(Connection connection, List<ChangeEvent> events, int expected) {
+        try {
+            for (ConflictTally.Logged logged : tally.read(connection, events, expected)) {
+                byType.computeIfAbsent(logged.type(), t -> new LongAdder()).increment();
+                byRule.computeIfAbsent(logged.rule(), r -> new LongAdder()).increment();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Cannot read the types of {} conflicts back from site {}'s conflict log", expected, site, e);
+        }
+    }
+
+    /** Unregisters the MBean. */
+    @Override
+    public void close() {
+        if (registration != null) {
+            registration.close();
+        }
+    }
+
+    @Override
+    public String getSyncGroup() {
+        return syncGroup;
+    }
+
+    @Override
+    public String getSite() {
+        return site;
+    }
+
+    @Override
+    public long getApplied() {
+        return applied.sum();
+    }
+
+    @Override
+    public long getSkippedAsDuplicate() {
+        return skippedByVector.sum() + skippedByDotCache.sum();
+    }
+
+    @Override
+    public long getSkippedByDotCache() {
+        return skippedByDotCache.sum();
+    }
+
+    @Override
+    public long getConflicts() {
+        return conflicts.sum();
+    }
+
+    @Override
+    public Map<String, Long> getConflictsByType() {
+        return snapshot(byType);
+    }
+
+    @Override
+    public Map<String, Long> getConflictsByRule() {
+        return snapshot(byRule);
+    }
+
+    @Override
+    public long getConflictsInsertInsert() {
+        return count(ConflictType.INSERT_INSERT);
+    }
+
+    @Override
+    public long getConflictsUpdateUpdate() {
+        return count(ConflictType.UPDATE_UPDATE);
+    }
+
+    @Override
+    public long getConflictsUpdateDelete() {
+        return count(ConflictType.UPDATE_DELETE);
+    }
+
+    @Override
+    public long getConflictsDeleteDelete() {
+        return count(ConflictType.DELETE_DELETE);
+    }
+
+    @Override
+    public long getDeadLettered() {
+        return deadLettered.sum();
+    }
+
+    @Override
+    public long getBatches() {
+        return batches.sum();
+    }
+
+    @Override
+    public int getLastBatchSize() {
+        return (int) lastBatchSize.get();
+    }
+
+    @Override
+    public long getApplyBatchLatencyMillis() {
+        return lastLatencyMillis.get();
+    }
+
+    @Override
+    public synchronized double getApplyBatchLatencyMeanMillis() {
+        return meanLatencyMillis;
+    }
+
+    @Override
+    public long getApplyBatchLatencyMaxMillis() {
+        return maxLatencyMillis.get();
+    }
+
+    @Override
+    public long getLagMillis() {
+        return lagMillis.get();
+    }
+
+    @Override
+    public long getLastBatchTimeMillis() {
+        return lastBatchTimeMillis.get();
+    }
+
+    @Override
+    public double getEventsPerSecond() {
+        return rate.perSecond();
+    }
+
+    private long count(ConflictType type) {
+        LongAdder adder = byType.get(type.label());
+        return adder == null ? 0 : adder.sum();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
+        Map<String, Long> copy = new TreeMap<>();
+        counts.forEach((key, adder) -> copy.put(key, adder.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,78 @@
+package io.syncline.connector.metrics;
+
+import java.util.Map;
+
+/**
+ * What one sink task has applied, as JMX attributes of
+ * {@code io.syncline:type=connector-metrics,context=sink,connector=<name>,task=<n>}. Counters count
+ * since the task started; "last" values describe the latest committed batch.
+ *
+ * <pre>{@code
+ * ObjectName name = new ObjectName("io.syncline:type=connector-metrics,context=sink,connector=orders-east-sink,task=0");
+ * long applied = (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "Applied");
+ * }</pre>
+ */
+public interface SinkTaskMetricsMXBean {
+
+    /** The sync group the task applies. */
+    String getSyncGroup();
+
+    /** The site the task applies to. */
+    String getSite();
+
+    /** Incoming versions written to the site (conflicts not included). */
+    long getApplied();
+
+    /** Incoming versions the site already had: dominated by the local vector, or known to the dot cache. */
+    long getSkippedAsDuplicate();
+
+    /** The part of {@link #getSkippedAsDuplicate()} the dot cache skipped without a database round trip. */
+    long getSkippedByDotCache();
+
+    /** Incoming versions concurrent with the local one, each resolved and logged. */
+    long getConflicts();
+
+    /** Conflicts by type ({@code insert/insert}, {@code update/update}, ...), read from the site's conflict log. */
+    Map<String, Long> getConflictsByType();
+
+    /** Conflicts by the rule that resolved them ({@code last-writer-wins}, ...), read from the conflict log. */
+    Map<String, Long> getConflictsByRule();
+
+    long getConflictsInsertInsert();
+
+    long getConflictsUpdateUpdate();
+
+    long getConflictsUpdateDelete();
+
+    long getConflictsDeleteDelete();
+
+    /** Changes the site refused, set aside on the dead-letter topic. */
+    long getDeadLettered();
+
+    /** Committed batches. */
+    long getBatches();
+
+    /** Records in the latest committed batch. */
+    int getLastBatchSize();
+
+    /** How long the latest batch's database transaction took. */
+    long getApplyBatchLatencyMillis();
+
+    /** Exponentially weighted mean of the batch latency (each batch weighs 0.2). */
+    double getApplyBatchLatencyMeanMillis();
+
+    /** The longest batch since the task started. */
+    long getApplyBatchLatencyMaxMillis();
+
+    /**
+     * At the latest batch: its commit time minus the source commit time of the newest change in it;
+     * -1 before the first change with a known commit time.
+     */
+    long getLagMillis();
+
+    /** When the latest batch committed, in milliseconds since the epoch; 0 before the first. */
+    long getLastBatchTimeMillis();
+
+    /** Changes handled per second (applied, skipped, resolved or refused), over the last ~10 s. */
+    double getEventsPerSecond();
+}

@@ -1,0 +1,144 @@
+package io.syncline.connector.metrics;
+
+import io.syncline.core.ChangeEvent;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of one source task, registered as an MXBean for as long as the task runs.
+ *
+ * <pre>{@code
+ * metrics = SourceTaskMetrics.register("orders-east-source", "orders", "east");
+ * metrics.captured(records.size());
+ * metrics.emitted(event);
+ * metrics.droppedForeign(pairing.droppedForeign());
+ * ...
+ * metrics.close();   // in stop()
+ * }</pre>
+ */
+public final class SourceTaskMetrics implements SourceTaskMetricsMXBean, AutoCloseable {
+
+    public static final String CONTEXT = "source";
+
+    private static final Duration RATE_TAU = Duration.ofSeconds(10);
+
+    private final String syncGroup;
+    private final String site;
+    private final Clock clock;
+    private final EventRate rate;
+    private final LongAdder captured = new LongAdder();
+    private final LongAdder emitted = new LongAdder();
+    private final AtomicLong droppedForeign = new AtomicLong();
+    private final LongAdder conflictsPublished = new LongAdder();
+    private final AtomicLong captureLagMillis = new AtomicLong(-1);
+    private TaskMBeanRegistration registration;
+
+    SourceTaskMetrics(String syncGroup, String site, Clock clock, LongSupplier nanoTime) {
+        this.syncGroup = syncGroup;
+        this.site = site;
+        this.clock = clock;
+        this.rate = new EventRate(nanoTime, RATE_TAU);
+    }
+
+    /** Creates the metrics of a task of {@code connector} and registers them with the platform MBean server. */
+    public static SourceTaskMetrics register(String connector, String syncGroup, String site) {
+        return register(ManagementFactory.getPlatformMBeanServer(), connector,
+                new SourceTaskMetrics(syncGroup, site, Clock.systemUTC(), System::nanoTime));
+    }
+
+    static SourceTaskMetrics register(MBeanServer server, String connector, SourceTaskMetrics metrics) {
+        try {
+            metrics.registration = TaskMBeanRegistration.register(server, CONTEXT, connector, metrics,
+                    SourceTaskMetricsMXBean.class);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // Metrics are for people; a task must not stop for want of them.
+            LoggerFactory.getLogger(SourceTaskMetrics.class).warn("The source task of {} runs without JMX metrics: {}",
+                    connector, e.getMessage());
+        }
+        return metrics;
+    }
+
+    /** The name this task's MBean is registered under, null if the MBean server refused it. */
+    public ObjectName objectName() {
+        return registration == null ? null : registration.name();
+    }
+
+    /** Records read from the site's log in one poll. */
+    public void captured(int records) {
+        captured.add(records);
+    }
+
+    /** A change event handed to Connect for the changes topic. */
+    public void emitted(ChangeEvent event) {
+        emitted.increment();
+        rate.record(1);
+        if (event.commitTimeMicros() > 0) {
+            captureLagMillis.set(Math.max(0, clock.millis() - event.commitTimeMicros() / 1000));
+        }
+    }
+
+    /** A conflict-log row handed to Connect for the conflicts topic. */
+    public void conflictPublished() {
+        conflictsPublished.increment();
+    }
+
+    /** The capture's running count of changes applied here from other sites (not shipped again). */
+    public void droppedForeign(long total) {
+        droppedForeign.set(total);
+    }
+
+    /** Unregisters the MBean. */
+    @Override
+    public void close() {
+        if (registration != null) {
+            registration.close();
+        }
+    }
+
+    @Override
+    public String getSyncGroup() {
+        return syncGroup;
+    }
+
+    @Override
+    public String getSite() {
+        return site;
+    }
+
+    @Override
+    public long getCaptured() {
+        return captured.sum();
+    }
+
+    @Override
+    public long getEmitted() {
+        return emitted.sum();
+    }
+
+    @Override
+    public long getDroppedForeign() {
+        return droppedForeign.get();
+    }
+
+    @Override
+    public long getConflictsPublished() {
+        return conflictsPublished.sum();
+    }
+
+    @Override
+    public long getLastCaptureLagMillis() {
+        return captureLagMillis.get();
+    }
+
+    @Override
+    public double getEventsPerSecond() {
+        return rate.perSecond();
+    }
+}

@@ -1,0 +1,126 @@
+package io.syncline.connector.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SiteStatusTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static SiteStatus.ConnectorStatus connector(String name, String type, String state, String... tasks) {
+        List<SiteStatus.TaskStatus> list = new java.util.ArrayList<>();
+        for (int i = 0; i < tasks.length; i++) {
+            list.add(new SiteStatus.TaskStatus(i, tasks[i], "10.0.0.1:8083",
+                    tasks[i].equals("FAILED") ? "org.apache.kafka.connect.errors.ConnectException: site a is gone" : null));
+        }
+        return new SiteStatus.ConnectorStatus(name, type, state, "10.0.0.1:8083", null, list);
+    }
+
+    private static SiteStatus.DatabaseStatus reachable(Long applied) {
+        return SiteStatus.DatabaseStatus.reachable("db-a:5432/site_a", applied, 3,
+                Map.of("update/update", 2L, "insert/insert", 1L), Map.of("last-writer-wins", 3L),
+                List.of(new SiteStatus.OffsetStatus("orders.changes", 0, 41L, 2, "2025-03-01T12:00:00Z", 1500),
+                        new SiteStatus.OffsetStatus("orders.changes", 1, null, 2, "2025-03-01T12:00:01Z", 500)),
+                new SiteStatus.CaptureStatus("syncline_orders_a", true, true, "0/1A2B3C4", 0L));
+    }
+
+    private static Map<String, Object> sinkMetrics() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tasks", 1L);
+        m.put("applied", 7L);
+        m.put("lagMillis", 85L);
+        m.put("eventsPerSecond", 12.5);
+        return m;
+    }
+
+    @Test
+    void rendersARunningSiteWithLedgerCountsOffsetsCaptureAndMetrics() throws Exception {
+        SiteStatus status = new SiteStatus("orders", "a",
+                List.of(connector("orders-a-source", "source", "RUNNING", "RUNNING"),
+                        connector("orders-a-sink", "sink", "RUNNING", "RUNNING")),
+                reachable(40L), Optional.of(sinkMetrics()), Optional.empty());
+
+        JsonNode json = JSON.readTree(JSON.writeValueAsString(status.toJson()));
+
+        assertThat(json.path("running").asBoolean()).isTrue();
+        assertThat(json.path("group").asText()).isEqualTo("orders");
+        assertThat(json.path("connectors")).hasSize(2);
+        assertThat(json.path("connectors").get(1).path("tasks").get(0).path("state").asText()).isEqualTo("RUNNING");
+        assertThat(json.path("database").path("reachable").asBoolean()).isTrue();
+        assertThat(json.path("database").has("error")).isFalse();
+        assertThat(json.path("applied").asLong()).as("the ledger beats the metrics").isEqualTo(40);
+        assertThat(json.path("appliedFrom").asText()).isEqualTo("ledger");
+        assertThat(json.path("conflicts").asLong()).isEqualTo(3);
+        assertThat(json.path("conflictsByType").fieldNames()).toIterable()
+                .containsExactly("insert/insert", "update/update");
+        assertThat(json.path("lagMillis").asLong()).isEqualTo(85);
+        assertThat(json.path("lastAppliedAgeMillis").asLong()).as("the newest offset").isEqualTo(500);
+        assertThat(json.path("eventsPerSecond").asDouble()).isEqualTo(12.5);
+        assertThat(json.path("offsets").get(0).path("nextOffset").asLong()).isEqualTo(41);
+        assertThat(json.path("offsets").get(1).path("nextOffset").isNull()).as("claimed, nothing stored yet").isTrue();
+        assertThat(json.path("capture").path("confirmedFlushLsn").asText()).isEqualTo("0/1A2B3C4");
+        assertThat(json.path("metrics").path("sink").path("applied").asLong()).isEqualTo(7);
+        assertThat(json.path("metrics").has("source")).isFalse();
+    }
+
+    @Test
+    void withoutTheLedgerTheAppliedCountComesFromTheMetricsOrIsNull() throws Exception {
+        SiteStatus withMetrics = new SiteStatus("orders", "a", List.of(connector("s", "sink", "RUNNING", "RUNNING")),
+                reachable(null), Optional.of(sinkMetrics()), Optional.empty());
+        JsonNode json = JSON.valueToTree(withMetrics.toJson());
+        assertThat(json.path("applied").asLong()).isEqualTo(7);
+        assertThat(json.path("appliedFrom").asText()).isEqualTo("metrics");
+
+        SiteStatus neither = new SiteStatus("orders", "a", List.of(connector("s", "sink", "RUNNING", "RUNNING")),
+                reachable(null), Optional.empty(), Optional.empty());
+        JsonNode bare = JSON.valueToTree(neither.toJson());
+        assertThat(bare.path("applied").isNull()).isTrue();
+        assertThat(bare.path("lagMillis").isNull()).isTrue();
+        assertThat(bare.path("eventsPerSecond").isNull()).isTrue();
+    }
+
+    @Test
+    void anUnreachableDatabaseIsShownWithItsReasonAndTheSiteIsNotRunning() {
+        SiteStatus status = new SiteStatus("orders", "b", List.of(connector("s", "sink", "RUNNING", "RUNNING")),
+                SiteStatus.DatabaseStatus.unreachable("db-b:5432/site_b", "Connection to db-b:5432 refused"),
+                Optional.empty(), Optional.empty());
+        JsonNode json = JSON.valueToTree(status.toJson());
+        assertThat(json.path("running").asBoolean()).isFalse();
+        assertThat(json.path("database").path("reachable").asBoolean()).isFalse();
+        assertThat(json.path("database").path("error").asText()).contains("refused");
+        assertThat(json.path("conflicts").isNull()).isTrue();
+        assertThat(json.path("offsets")).isEmpty();
+    }
+
+    @Test
+    void aFailedTaskOrAPausedConnectorOrNoTaskMeansNotRunning() {
+        assertThat(connector("s", "sink", "RUNNING", "RUNNING", "FAILED").running()).isFalse();
+        assertThat(connector("s", "sink", "PAUSED", "PAUSED").running()).isFalse();
+        assertThat(connector("s", "sink", "RUNNING").running()).isFalse();
+        assertThat(connector("s", "sink", "RUNNING", "RUNNING", "RUNNING").running()).isTrue();
+        JsonNode task = JSON.valueToTree(new SiteStatus("o", "a", List.of(connector("s", "sink", "RUNNING", "FAILED")),
+                reachable(1L), Optional.empty(), Optional.empty()).toJson()).path("connectors").get(0).path("tasks").get(0);
+        assertThat(task.path("trace").asText()).isEqualTo("org.apache.kafka.connect.errors.ConnectException: site a is gone");
+    }
+
+    @Test
+    void theStatusBodyIsRunningOnlyWhenEverySiteRuns() {
+        SiteStatus a = new SiteStatus("orders", "a", List.of(connector("s", "sink", "RUNNING", "RUNNING")),
+                reachable(1L), Optional.empty(), Optional.empty());
+        SiteStatus b = new SiteStatus("orders", "b", List.of(connector("t", "sink", "FAILED", "FAILED")),
+                reachable(1L), Optional.empty(), Optional.empty());
+        Instant now = Instant.parse("2025-03-01T12:00:00Z");
+        Map<String, Object> both = StatusResource.render(List.of(a, b), now);
+        assertThat(both).containsEntry("running", false).containsEntry("time", "2025-03-01T12:00:00Z");
+        assertThat(StatusResource.render(List.of(a), now)).containsEntry("running", true);
+        assertThat(StatusResource.render(List.of(), now)).containsEntry("running", false);
+    }
+}
