@@ -2,6 +2,8 @@ package io.syncline.connector.rest;
 
 import io.syncline.core.site.TableRef;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -107,6 +109,48 @@ public class ConflictsResource {
             throw new IllegalArgumentException("limit was " + n + ", must be between 1 and " + MAX_LIMIT);
         }
         return n;
+    }
+
+    /**
+     * Settles a parked conflict ({@code manual} resolver): {@code site} names the site whose conflict
+     * log holds {@code id}; {@code keep} is {@code local} or {@code incoming}. The kept version is
+     * written at that site as a new change every site applies; the row's parked conflicts are marked
+     * settled at every site of the group.
+     */
+    @POST
+    @Path("/{id}/resolve")
+    public Response resolve(@PathParam("id") long id, @QueryParam("site") String site, @QueryParam("keep") String keep,
+            @QueryParam("group") String group) {
+        if (StatusResource.blankToNull(site) == null || StatusResource.blankToNull(keep) == null) {
+            return Responses.badRequest("give ?site=<site id>&keep=local|incoming");
+        }
+        List<SiteDirectory.Site> sites = directory.sites(StatusResource.blankToNull(group));
+        List<SiteDirectory.Site> matching = sites.stream().filter(s -> s.site().equals(site)).toList();
+        if (matching.size() != 1) {
+            return Responses.badRequest(matching.isEmpty() ? "no site '" + site + "' on this worker"
+                    : "site '" + site + "' is in several groups; add ?group=");
+        }
+        SiteDirectory.Site target = matching.get(0);
+        ConflictSettlement.Outcome outcome;
+        try (java.sql.Connection c = database(target).openForWrite()) {
+            outcome = ConflictSettlement.settle(c, id, keep, site);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return Responses.unavailable("site " + site + " could not settle conflict " + id + ": " + e.getMessage());
+        }
+        if (outcome.status() == 200) {
+            String table = String.valueOf(outcome.body().get("table"));
+            String pk = String.valueOf(outcome.body().get("pk"));
+            for (SiteDirectory.Site other : sites) {
+                if (other != target && other.group().equals(target.group()) && other.database().isPresent()) {
+                    try (java.sql.Connection c = database(other).openForWrite()) {
+                        ConflictSettlement.markSettled(c, table, pk, keep);
+                    } catch (java.sql.SQLException | RuntimeException e) {
+                        // The kept version reaches that site anyway; only its log stays "parked".
+                    }
+                }
+            }
+        }
+        return Response.status(outcome.status()).entity(outcome.body()).build();
     }
 
     static SiteDatabase database(SiteDirectory.Site site) {

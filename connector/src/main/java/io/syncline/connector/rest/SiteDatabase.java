@@ -40,7 +40,7 @@ final class SiteDatabase {
               FROM pg_replication_slots WHERE slot_name = ?""";
     private static final String CONFLICT_COLUMNS = """
             SELECT id, detected_at, table_name, pk, conflict_type, rule, winner, resolved_at_site,
-                   local_origin, local_vv, incoming_origin, incoming_vv, result_vv, result_deleted
+                   local_origin, local_vv, incoming_origin, incoming_vv, result_vv, result_deleted, status
               FROM syncline.conflicts""";
     private static final String RECENT_CONFLICTS = CONFLICT_COLUMNS + " ORDER BY id DESC LIMIT ?";
     private static final String RECENT_CONFLICTS_OF_TABLE = CONFLICT_COLUMNS
@@ -94,6 +94,19 @@ final class SiteDatabase {
     /** The password is a config provider reference (e.g. {@code ${file:...}}), which only tasks see resolved. */
     boolean passwordIsIndirect() {
         return password != null && password.startsWith("${");
+    }
+
+    /** A connection that may write (settling a parked conflict); the same timeouts. */
+    Connection openForWrite() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        props.setProperty("ApplicationName", "syncline-rest");
+        props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MILLIS);
+        return DriverManager.getConnection(jdbcUrl, props);
     }
 
     Connection open() throws SQLException {
@@ -191,6 +204,7 @@ final class SiteDatabase {
                     row.put("incomingVv", rs.getString("incoming_vv"));
                     row.put("resultVv", rs.getString("result_vv"));
                     row.put("resultDeleted", rs.getBoolean("result_deleted"));
+                    row.put("status", rs.getString("status"));
                     rows.add(row);
                 }
             }

@@ -1,0 +1,130 @@
+package io.syncline.connector.rest;
+
+import io.syncline.core.site.PostgresCatalog;
+import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settles a parked conflict (resolver {@code manual}) the way a person chose: the kept version is
+ * written at the site as a new local change, which the site's capture ships and every site applies
+ * (its vector dominates both versions), and the conflict is marked settled.
+ */
+final class ConflictSettlement {
+
+    /** The outcome, or why nothing was done (HTTP status and message). */
+    record Outcome(int status, Map<String, Object> body) {
+    }
+
+    private ConflictSettlement() {
+    }
+
+    static Outcome settle(Connection c, long id, String keep, String site) throws SQLException {
+        if (!keep.equals("local") && !keep.equals("incoming")) {
+            return new Outcome(400, Map.of("error_code", 400, "message", "keep was '" + keep
+                    + "', must be local or incoming (the version the site held, or the one that arrived)"));
+        }
+        c.setAutoCommit(false);
+        try {
+            String table;
+            String pk;
+            String row;
+            boolean deleted;
+            try (PreparedStatement ps = c.prepareStatement("SELECT table_name, pk, status, local_row::text, "
+                    + "local_deleted, incoming_row::text, incoming_deleted FROM syncline.conflicts WHERE id = ? FOR UPDATE")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        c.rollback();
+                        return new Outcome(404, Map.of("error_code", 404, "message",
+                                "site " + site + " has no conflict " + id));
+                    }
+                    if (!"parked".equals(rs.getString(3))) {
+                        c.rollback();
+                        return new Outcome(409, Map.of("error_code", 409, "message", "conflict " + id + " at site "
+                                + site + " is " + rs.getString(3) + ", not parked; only conflicts of the manual "
+                                + "resolver wait for a person"));
+                    }
+                    table = rs.getString(1);
+                    pk = rs.getString(2);
+                    boolean local = keep.equals("local");
+                    row = rs.getString(local ? 4 : 6);
+                    deleted = rs.getBoolean(local ? 5 : 7);
+                }
+            }
+            TableShape shape = PostgresCatalog.describe(c, TableRef.parse(table))
+                    .orElseThrow(() -> new SQLException("table " + table + " of conflict " + id + " no longer exists"));
+            if (deleted) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + shape.table().quoted()
+                        + " AS t WHERE " + keyExpression(shape) + " = ?")) {
+                    ps.setString(1, pk);
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(upsert(shape))) {
+                    ps.setString(1, row);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE syncline.conflicts SET status = 'settled', "
+                    + "settled_at = clock_timestamp(), settled_by = ? WHERE table_name = ? AND pk = ? AND status = 'parked'")) {
+                ps.setString(1, "keep " + keep + " (REST)");
+                ps.setString(2, table);
+                ps.setString(3, pk);
+                ps.executeUpdate();
+            }
+            c.commit();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("site", site);
+            body.put("id", id);
+            body.put("table", table);
+            body.put("pk", pk);
+            body.put("kept", keep);
+            body.put("written", deleted ? "delete" : "upsert");
+            return new Outcome(200, body);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** Marks the same row's parked conflicts settled at another site of the group (the new write settles them). */
+    static int markSettled(Connection c, String table, String pk, String keep) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE syncline.conflicts SET status = 'settled', "
+                + "settled_at = clock_timestamp(), settled_by = ? WHERE table_name = ? AND pk = ? AND status = 'parked'")) {
+            ps.setString(1, "keep " + keep + " (REST, at another site)");
+            ps.setString(2, table);
+            ps.setString(3, pk);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String keyExpression(TableShape shape) {
+        List<String> cols = new ArrayList<>();
+        for (String column : shape.keyColumns()) {
+            cols.add("'" + column.replace("'", "''") + "'");
+        }
+        return "syncline.row_key(to_jsonb(t), ARRAY[" + String.join(", ", cols) + "]::text[])";
+    }
+
+    private static String upsert(TableShape shape) {
+        List<String> updates = new ArrayList<>();
+        for (String column : shape.columns().keySet()) {
+            if (!shape.keyColumns().contains(column)) {
+                updates.add(SqlIdentifiers.quote(column) + " = EXCLUDED." + SqlIdentifiers.quote(column));
+            }
+        }
+        List<String> key = shape.keyColumns().stream().map(SqlIdentifiers::quote).toList();
+        return "INSERT INTO " + shape.table().quoted() + " SELECT * FROM json_populate_record(NULL::"
+                + shape.table().quoted() + ", ?::json) ON CONFLICT (" + String.join(", ", key) + ") "
+                + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
+    }
+}
