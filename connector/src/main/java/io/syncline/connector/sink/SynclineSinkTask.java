@@ -224,10 +224,11 @@ public class SynclineSinkTask extends SinkTask {
             if (isTransient(e)) {
                 closeConnection();
                 throw new RetriableException("site " + self + " could not apply a batch of " + records.size()
-                        + " changes (" + e.getMessage() + "); nothing of it was written and it will be retried", e);
+                        + " changes (" + PostgresApplier.reasonOf(e) + "); nothing of it was written and it will be "
+                        + "retried");
             }
             throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
-                    + e.getMessage(), e);
+                    + PostgresApplier.reasonOf(e));
         }
     }
 
@@ -278,6 +279,8 @@ public class SynclineSinkTask extends SinkTask {
         for (Rejection r : rejected) {
             LOG.warn("Site {} refused the change of {} with dot {}; it goes to the dead-letter topic: {}", self,
                     r.event().table(), r.event().dot(), r.reason());
+            // Connect's error context headers carry the original position and this message: the site,
+            // the table, the change's dot and the database's reason (never the row's values).
             sent.add(reporter.report(sources.get(r.event()),
                     new DataException("site " + self + " refused the change of " + r.event().table() + " with dot "
                             + r.event().dot() + ": " + r.reason())));

@@ -186,6 +186,13 @@ class ResolverIT {
             return dead.size() >= 2;
         }, () -> dead.size() + " dead letters");
         assertThat(stack.failures()).isEmpty();
+        Map<String, String> headers = firstHeaders(stack.group() + ".dlq.b");
+        assertThat(headers).containsEntry("__connect.errors.topic", stack.changesTopic())
+                .containsKeys("__connect.errors.partition", "__connect.errors.offset");
+        assertThat(headers.get("__connect.errors.exception.message"))
+                .contains("site b refused the change of public.r_unique with dot a:")
+                .contains("SQLSTATE 23505").contains("r_unique_email_key")
+                .as("the row's values stay out of the reason").doesNotContain("same@example.org");
     }
 
     private static void seed(String table, String sql) throws Exception {
@@ -272,6 +279,29 @@ class ResolverIT {
         } catch (SQLException e) {
             return "? (" + e.getMessage() + ")";
         }
+    }
+
+    private static Map<String, String> firstHeaders(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    r.headers().forEach(h -> headers.put(h.key(),
+                            h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                    return headers;
+                }
+            }
+        }
+        return Map.of();
     }
 
     private static List<String> readTopic(String topic) {

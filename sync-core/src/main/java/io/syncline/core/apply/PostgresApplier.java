@@ -140,6 +140,23 @@ public final class PostgresApplier {
         }
     }
 
+    /**
+     * The database's reason without the row's values: the SQLSTATE and the server's primary message
+     * (which names the constraint or type), never the statement or the detail line with the values.
+     */
+    public static String reasonOf(SQLException e) {
+        SQLException cause = e;
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            cause = next;
+            if (next instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+                var server = p.getServerErrorMessage();
+                return "SQLSTATE " + server.getSQLState() + ": " + server.getMessage()
+                        + (server.getColumn() == null ? "" : " (column " + server.getColumn() + ")");
+            }
+        }
+        return "SQLSTATE " + cause.getSQLState() + ": the database refused the change";
+    }
+
     /** Integrity constraint violations (23) and data exceptions (22): the data, not the database, is at fault. */
     static boolean isRefusal(SQLException e) {
         String state = e.getSQLState();
@@ -169,7 +186,7 @@ public final class PostgresApplier {
                             throw e;
                         }
                         connection.rollback(savepoint);
-                        rejected.add(new Rejection(event, e.getMessage()));
+                        rejected.add(new Rejection(event, reasonOf(e)));
                     }
                 }
                 result = result.plus(new ApplyResult(0, 0, 0, rejected));
