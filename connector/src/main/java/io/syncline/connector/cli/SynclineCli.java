@@ -25,6 +25,7 @@ public final class SynclineCli {
               status   show every site of the mesh: connector and task states, applied, conflicts, lag
               repair   copy the winning version of every differing row to the other sites (dry run by default)
               coordinator  run one peer of the Raft coordinator
+              run      run one site's capture and apply without Kafka Connect (Debezium embedded engine, existing Kafka)
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
               config-docs  print the connectors' configuration reference (markdown)
               version  print the version
@@ -55,6 +56,7 @@ public final class SynclineCli {
                 case "repair" -> new RepairCommand(out, err, System.in).run(rest).code();
                 case "status" -> new StatusCommand(out, err, System.in).run(rest).code();
                 case "coordinator" -> new CoordinatorPeerCommand(out).run(rest).code();
+                case "run" -> new RunCommand(out, err).run(rest).code();
                 case "verify" -> new VerifyCommand(out, err, System.in).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);

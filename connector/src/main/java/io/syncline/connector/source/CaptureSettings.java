@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /** The configuration of the Debezium PostgreSQL task that Syncline's source task runs inside. */
 final class CaptureSettings {
 
+    static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
+
     private CaptureSettings() {
     }
 
@@ -48,6 +50,10 @@ final class CaptureSettings {
         props.put("max.queue.size", "16384");
         props.put("slot.drop.on.stop", "false");
         props.put("provide.transaction.metadata", "false");
+        // A site that only receives changes emits nothing of its own; heartbeats carry the capture's
+        // position to Kafka so the stored offset, and with it the replication slot, keeps moving.
+        props.put("heartbeat.interval.ms", "10000");
+        props.put("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
         props.put("include.unknown.datatypes", "false");
         return props;
     }

@@ -33,6 +33,8 @@ public class SynclineSourceTask extends SourceTask {
     private AckChain chain;
     private String topic;
     private String conflictsTopic;
+    private String heartbeatTopic;
+    private String siteId;
     private long emitted;
     private SourceTaskMetrics metrics;
 
@@ -46,6 +48,8 @@ public class SynclineSourceTask extends SourceTask {
         SynclineSourceConnectorConfig config = new SynclineSourceConnectorConfig(props);
         topic = config.changesTopic();
         conflictsTopic = config.conflictsTopic();
+        heartbeatTopic = config.syncGroup() + ".heartbeats";
+        siteId = config.siteId().value();
         pairing = new ChangePairing(config.siteId());
         chain = new AckChain();
         capture = new PostgresConnectorTask();
@@ -68,6 +72,14 @@ public class SynclineSourceTask extends SourceTask {
         List<SourceRecord> out = new ArrayList<>();
         for (SourceRecord record : captured) {
             chain.captured(record);
+            if (record.topic() != null && record.topic().startsWith(CaptureSettings.HEARTBEAT_PREFIX)) {
+                SourceRecord heartbeat = new SourceRecord(record.sourcePartition(), record.sourceOffset(),
+                        heartbeatTopic, null, Schema.STRING_SCHEMA, siteId, Schema.BYTES_SCHEMA, new byte[0],
+                        System.currentTimeMillis());
+                chain.emit(heartbeat, List.of(record));
+                out.add(heartbeat);
+                continue;
+            }
             ChangePairing.Outcome outcome = pairing.accept(record);
             for (SourceRecord dropped : outcome.dropped()) {
                 chain.drop(dropped);

@@ -152,6 +152,39 @@ class PostgresMeshIT {
         return MeshVerification.withDefaults().verify(sites, TableRef.parse(table));
     }
 
+    @Test
+    void theReplicationSlotOfASiteThatOnlyReceivesKeepsMoving() throws Exception {
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            String before = slotPosition(b);
+            long writes = new DemoWorkload(MAIN, seed + 4).withFirstId(5_000_000).run(a, 300, 100, done -> { });
+            long target = ledgerCount(b, MAIN, "a") + writes;
+            Deadlines.await("b applied a's changes", Duration.ofSeconds(60), () -> ledgerCount(b, MAIN, "a") >= target,
+                    () -> "failures " + stack.failures());
+            // b applied rows (WAL at b) but shipped nothing of its own: heartbeats move its slot on.
+            Deadlines.await("b's slot confirmed past the applied changes", Duration.ofSeconds(60),
+                    () -> lsnGreater(b, slotPosition(b), before), () -> "slot at " + quietly(() -> slotPosition(b)));
+        }
+    }
+
+    private static String slotPosition(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name LIKE 'syncline%'");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : "0/0";
+        }
+    }
+
+    private static boolean lsnGreater(Connection c, String now, String before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::pg_lsn > ?::pg_lsn")) {
+            ps.setString(1, now);
+            ps.setString(2, before);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     private static long storedOffsetsSum(Connection c, String consumer) throws SQLException {
         return queryLong(c, "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets WHERE consumer = ?", consumer);
     }
