@@ -68,6 +68,29 @@ class CoordinatedResolutionIT {
     }
 
     @Test
+    void threeSitesMeetingTheConflictInDifferentOrdersApplyTheSameDecision() {
+        Map<String, String> settings = Map.of("conflict.resolver." + TABLE, PreferLocalCoordinated.class.getName());
+        RowState fromA = version("a", 11, "written at a");
+        RowState fromB = version("b", 12, "written at b");
+        try (CoordinatorClient client = CoordinatorClient.connect(cluster.peersSpec())) {
+            Map<String, ResolverRegistry> sites = new java.util.LinkedHashMap<>();
+            for (String site : List.of("a", "b", "c")) {
+                sites.put(site, ResolverRegistry.from(settings, List.of(TABLE))
+                        .withDecisions((key, proposal) -> client.decide("shop3", key, proposal)));
+            }
+            // c holds b's version when a's arrives; a and b each hold their own: every site prefers what it holds.
+            Resolution atC = sites.get("c").resolve(TABLE, ConflictType.UPDATE_UPDATE, fromB, fromA);
+            Resolution atA = sites.get("a").resolve(TABLE, ConflictType.UPDATE_UPDATE, fromA, fromB);
+            Resolution atB = sites.get("b").resolve(TABLE, ConflictType.UPDATE_UPDATE, fromB, fromA);
+            for (Resolution r : List.of(atA, atB)) {
+                assertThat(r.result().columns()).isEqualTo(atC.result().columns());
+                assertThat(r.result().vv()).isEqualTo(atC.result().vv());
+            }
+            assertThat(atC.result().columns()).containsEntry("v", ColumnValue.of("written at b"));
+        }
+    }
+
+    @Test
     void withoutACoordinatorTheConflictIsNotDecidedSilently() {
         ResolverRegistry registry = ResolverRegistry.from(
                 Map.of("conflict.resolver." + TABLE, PreferLocalCoordinated.class.getName()), List.of(TABLE));

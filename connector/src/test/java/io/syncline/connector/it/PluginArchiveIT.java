@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.syncline.connector.embedded.EmbeddedConnect;
+import io.syncline.connector.embedded.EmbeddedKafka;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -20,13 +23,41 @@ import org.junit.jupiter.api.Test;
  */
 class PluginArchiveIT {
 
-    @Test
-    void theZipIsAPluginFolderWithItsOwnDependenciesAndAManifest() throws Exception {
-        Path zip;
+    private static Path zip() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            zip = files.filter(p -> p.getFileName().toString().matches("syncline-connect-.*\\.zip")).findFirst()
+            return files.filter(p -> p.getFileName().toString().matches("syncline-connect-.*\\.zip")).findFirst()
                     .orElseThrow(() -> new AssertionError("no syncline-connect-<version>.zip in connector/target"));
         }
+    }
+
+    @Test
+    void aFreshWorkerLoadsTheUnzippedArchiveFromItsPluginPath() throws Exception {
+        Path pluginPath = Files.createTempDirectory("syncline-fresh-plugins-");
+        try (ZipFile archive = new ZipFile(zip().toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(archive.entries())) {
+                Path target = pluginPath.resolve(entry.getName()).normalize();
+                assertThat(target.startsWith(pluginPath)).as("entry %s stays in the plugin folder", entry.getName()).isTrue();
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = archive.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("syncline-fresh-kafka-"));
+                EmbeddedConnect worker = EmbeddedConnect.start(kafka.bootstrapServers(), pluginPath, Map.of())) {
+            assertThat(worker.restClient().connectorPlugins()).contains(
+                    "io.syncline.connector.source.SynclineSourceConnector",
+                    "io.syncline.connector.sink.SynclineSinkConnector");
+        }
+    }
+
+    @Test
+    void theZipIsAPluginFolderWithItsOwnDependenciesAndAManifest() throws Exception {
+        Path zip = zip();
         String folder = zip.getFileName().toString().replace(".zip", "");
         List<String> names = new ArrayList<>();
         JsonNode manifest;
