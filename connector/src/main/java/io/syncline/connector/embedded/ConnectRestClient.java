@@ -250,12 +250,7 @@ public final class ConnectRestClient {
     }
 
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Kafka Connect", e);
-        }
+        Deadlines.pause(Duration.ofMillis(millis));
     }
 
     /**

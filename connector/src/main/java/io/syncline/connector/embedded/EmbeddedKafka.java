@@ -186,7 +186,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     last = e;
                 }
-                Thread.sleep(100);
+                Deadlines.pause(java.time.Duration.ofMillis(100));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -216,7 +216,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new java.util.concurrent.TimeoutException("partitions of " + topic + " have no leader after "
                         + ADMIN_TIMEOUT.toSeconds() + " s");
             }
-            Thread.sleep(50);
+            Deadlines.pause(java.time.Duration.ofMillis(50));
         }
     }
 
