@@ -68,6 +68,10 @@ class ManualResolutionIT {
         awaitValue("from b");
 
         JsonNode parked = awaitParkedAtA();
+        // Settle once every site has met the conflict (b logs it when a's version reaches it).
+        Deadlines.await("site b logged the conflict too", Duration.ofSeconds(60),
+                () -> !query("b", "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'").equals("0"),
+                () -> "not yet");
         long id = parked.path("id").asLong();
         HttpResponse<String> settled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 stack.connect().restUrl() + "/syncline/conflicts/" + id + "/resolve?site=a&keep=local"))
