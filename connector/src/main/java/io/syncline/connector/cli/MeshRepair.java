@@ -3,7 +3,7 @@ package io.syncline.connector.cli;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.PostgresCatalog;
-import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.RowImageSql;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -107,12 +107,12 @@ final class MeshRepair {
                     }
                     if (action.delete()) {
                         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + action.table().quoted() + " AS t "
-                                + "WHERE " + keyExpression(shape) + " = ?")) {
+                                + "WHERE " + RowImageSql.keyMatches(shape))) {
                             ps.setString(1, action.key());
                             ps.executeUpdate();
                         }
                     } else {
-                        try (PreparedStatement ps = c.prepareStatement(upsert(shape))) {
+                        try (PreparedStatement ps = c.prepareStatement(RowImageSql.upsertFromJson(shape))) {
                             ps.setString(1, action.rowJson());
                             ps.executeUpdate();
                         }
@@ -173,7 +173,7 @@ final class MeshRepair {
         }
         String row = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT row_to_json(t)::text FROM " + shape.table().quoted()
-                + " AS t WHERE " + keyExpression(shape) + " = ?")) {
+                + " AS t WHERE " + RowImageSql.keyMatches(shape))) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -187,30 +187,7 @@ final class MeshRepair {
         return new SiteVersion(site, vv, hlc, origin, seq, row);
     }
 
-    /** The row's key text, computed by the site's own function, so it matches the meta's pk exactly. */
-    private static String keyExpression(TableShape shape) {
-        StringBuilder cols = new StringBuilder("ARRAY[");
-        for (int i = 0; i < shape.keyColumns().size(); i++) {
-            if (i > 0) {
-                cols.append(", ");
-            }
-            cols.append('\'').append(shape.keyColumns().get(i).replace("'", "''")).append('\'');
-        }
-        return "syncline.row_key(to_jsonb(t), " + cols + "]::text[])";
-    }
 
-    private static String upsert(TableShape shape) {
-        List<String> updates = new ArrayList<>();
-        for (String column : shape.columns().keySet()) {
-            if (!shape.keyColumns().contains(column)) {
-                updates.add(SqlIdentifiers.quote(column) + " = EXCLUDED." + SqlIdentifiers.quote(column));
-            }
-        }
-        List<String> key = shape.keyColumns().stream().map(SqlIdentifiers::quote).toList();
-        return "INSERT INTO " + shape.table().quoted() + " SELECT * FROM json_populate_record(NULL::"
-                + shape.table().quoted() + ", ?::json) ON CONFLICT (" + String.join(", ", key) + ") "
-                + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
-    }
 
     private static TableShape shape(Connection c, TableRef table) throws SQLException {
         return PostgresCatalog.describe(c, table)

@@ -1,7 +1,7 @@
 package io.syncline.connector.rest;
 
 import io.syncline.core.site.PostgresCatalog;
-import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.RowImageSql;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -64,12 +64,12 @@ final class ConflictSettlement {
                     .orElseThrow(() -> new SQLException("table " + table + " of conflict " + id + " no longer exists"));
             if (deleted) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + shape.table().quoted()
-                        + " AS t WHERE " + keyExpression(shape) + " = ?")) {
+                        + " AS t WHERE " + RowImageSql.keyMatches(shape))) {
                     ps.setString(1, pk);
                     ps.executeUpdate();
                 }
             } else {
-                try (PreparedStatement ps = c.prepareStatement(upsert(shape))) {
+                try (PreparedStatement ps = c.prepareStatement(RowImageSql.upsertFromJson(shape))) {
                     ps.setString(1, row);
                     ps.executeUpdate();
                 }
@@ -107,24 +107,5 @@ final class ConflictSettlement {
         }
     }
 
-    private static String keyExpression(TableShape shape) {
-        List<String> cols = new ArrayList<>();
-        for (String column : shape.keyColumns()) {
-            cols.add("'" + column.replace("'", "''") + "'");
-        }
-        return "syncline.row_key(to_jsonb(t), ARRAY[" + String.join(", ", cols) + "]::text[])";
-    }
 
-    private static String upsert(TableShape shape) {
-        List<String> updates = new ArrayList<>();
-        for (String column : shape.columns().keySet()) {
-            if (!shape.keyColumns().contains(column)) {
-                updates.add(SqlIdentifiers.quote(column) + " = EXCLUDED." + SqlIdentifiers.quote(column));
-            }
-        }
-        List<String> key = shape.keyColumns().stream().map(SqlIdentifiers::quote).toList();
-        return "INSERT INTO " + shape.table().quoted() + " SELECT * FROM json_populate_record(NULL::"
-                + shape.table().quoted() + ", ?::json) ON CONFLICT (" + String.join(", ", key) + ") "
-                + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
-    }
 }

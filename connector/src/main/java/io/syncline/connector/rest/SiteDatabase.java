@@ -98,18 +98,14 @@ final class SiteDatabase {
 
     /** A connection that may write (settling a parked conflict); the same timeouts. */
     Connection openForWrite() throws SQLException {
-        java.util.Properties props = new java.util.Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "syncline-rest");
-        props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MILLIS);
-        return DriverManager.getConnection(jdbcUrl, props);
+        return connect(false);
     }
 
     Connection open() throws SQLException {
+        return connect(true);
+    }
+
+    private Connection connect(boolean readOnly) throws SQLException {
         java.util.Properties props = new java.util.Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
@@ -118,9 +114,9 @@ final class SiteDatabase {
         props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", "syncline-rest");
         props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MILLIS
-                + " -c default_transaction_read_only=on");
+                + (readOnly ? " -c default_transaction_read_only=on" : ""));
         Connection c = DriverManager.getConnection(jdbcUrl, props);
-        c.setReadOnly(true);
+        c.setReadOnly(readOnly);
         return c;
     }
 
