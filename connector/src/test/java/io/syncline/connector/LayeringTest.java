@@ -3,6 +3,7 @@ package io.syncline.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,50 +14,50 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plugin packages run inside someone else's Connect worker, from an archive that ships
- * neither the Connect runtime, nor the broker, nor Syncline's own embedded stack and CLI; so they
- * must not reach for any of them. Imports and fully-qualified names are scanned; comments and
- * string literals are ignored (a class name in a config value is not a dependency).
+ * House rule 1, for the whole repository: dependencies point one way, connector -> conflict ->
+ * sync-core. sync-core knows nothing of Kafka, Debezium or Ratis; conflict never reaches into the
+ * connector or the Connect runtime; and the plugin packages, which run inside someone else's worker
+ * from an archive that ships neither the Connect runtime, nor the broker, nor Syncline's embedded
+ * stack and CLI, do not reach for any of them. This module's tests see every module's sources, so
+ * the rules live here, once. Imports and fully-qualified names are scanned; comments and string
+ * literals are ignored (a class name in a config value is not a dependency).
  */
 class LayeringTest {
 
-    private static final List<String> PLUGIN_PACKAGES = List.of("source", "sink", "config", "metrics", "rest");
+    private static final Path SYNC_CORE = Path.of("..", "sync-core", "src", "main", "java");
+    private static final Path CONFLICT = Path.of("..", "conflict", "src", "main", "java");
+    private static final Path CONNECTOR = Path.of("src", "main", "java", "io", "syncline", "connector");
 
-    private static final List<String> FORBIDDEN = List.of(
-            "io.syncline.connector.embedded",
-            "io.syncline.connector.cli",
-            "org.apache.kafka.connect.runtime",
-            "org.apache.logging.log4j");
+    private static final List<String> PLUGIN_PACKAGES = List.of("source", "sink", "config", "metrics", "rest");
 
     /** The broker's own packages start at the top: {@code kafka.server}, {@code kafka.log}, ... */
     private static final Pattern BROKER_IMPORT = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?kafka\\.");
 
     @Test
-    void pluginPackagesDoNotNeedWhatThePluginArchiveLacks() throws IOException {
-        List<String> violations = new ArrayList<>();
-        int files = 0;
+    void syncCoreReferencesNoOuterLayer() {
+        assertThat(violations(sources(SYNC_CORE), List.of("org.apache.kafka", "io.debezium", "org.apache.ratis",
+                "io.syncline.conflict", "io.syncline.connector"))).as("sync-core must not depend on these").isEmpty();
+    }
+
+    @Test
+    void conflictReferencesNeitherConnectorNorConnectRuntime() {
+        assertThat(violations(sources(CONFLICT), List.of("io.syncline.connector", "org.apache.kafka.connect.runtime")))
+                .as("conflict must not depend on these").isEmpty();
+    }
+
+    @Test
+    void pluginPackagesDoNotNeedWhatThePluginArchiveLacks() {
+        List<Path> files = new ArrayList<>();
         for (String pkg : PLUGIN_PACKAGES) {
-            Path folder = Path.of("src", "main", "java", "io", "syncline", "connector", pkg);
-            assertThat(folder).as(folder.toAbsolutePath().toString()).isDirectory();
-            List<Path> sources;
-            try (Stream<Path> walk = Files.walk(folder)) {
-                sources = walk.filter(p -> p.toString().endsWith(".java")).toList();
-            }
-            files += sources.size();
-            for (Path file : sources) {
-                String code = codeOnly(Files.readString(file));
-                for (String forbidden : FORBIDDEN) {
-                    Matcher m = Pattern.compile("(?<![\\w.])" + Pattern.quote(forbidden) + "(?![\\w])").matcher(code);
-                    while (m.find()) {
-                        violations.add(file + " refers to " + forbidden);
-                    }
-                }
-                if (BROKER_IMPORT.matcher(code).find()) {
-                    violations.add(file + " imports the broker (kafka.*)");
-                }
+            files.addAll(sources(CONNECTOR.resolve(pkg)));
+        }
+        List<String> violations = violations(files, List.of("io.syncline.connector.embedded",
+                "io.syncline.connector.cli", "org.apache.kafka.connect.runtime", "org.apache.logging.log4j"));
+        for (Path file : files) {
+            if (BROKER_IMPORT.matcher(codeOnly(read(file))).find()) {
+                violations.add(file + " imports the broker (kafka.*)");
             }
         }
-        assertThat(files).as("plugin sources").isPositive();
         assertThat(violations).isEmpty();
     }
 
@@ -65,14 +66,50 @@ class LayeringTest {
         String code = codeOnly("""
                 import kafka.server.KafkaConfig;
                 // io.syncline.connector.cli in a comment
+                /* org.apache.ratis in a block comment */ char c = '"';
                 String s = "org.apache.kafka.connect.runtime.Worker";
                 io.syncline.connector.embedded.FreePort p;
                 """);
         assertThat(BROKER_IMPORT.matcher(code).find()).isTrue();
-        assertThat(code).doesNotContain("connector.cli").doesNotContain("runtime").contains("io.syncline.connector.embedded");
+        assertThat(code).doesNotContain("connector.cli").doesNotContain("runtime").doesNotContain("ratis")
+                .containsOnlyOnce("io.syncline.connector.embedded");
     }
 
-    /** The source with comments and string, text-block and char literals blanked. */
+    private static List<Path> sources(Path folder) {
+        assertThat(folder).as(folder.toAbsolutePath().toString()).isDirectory();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            List<Path> files = walk.filter(p -> p.toString().endsWith(".java")).toList();
+            assertThat(files).as("java sources under " + folder.toAbsolutePath()).isNotEmpty();
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> violations(List<Path> files, List<String> forbidden) {
+        List<String> found = new ArrayList<>();
+        for (Path file : files) {
+            String code = codeOnly(read(file));
+            for (String pkg : forbidden) {
+                Matcher m = Pattern.compile("(?<![\\w.])" + Pattern.quote(pkg) + "(?![\\w])").matcher(code);
+                while (m.find()) {
+                    int line = (int) code.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+                    found.add(file + ":" + line + " refers to " + pkg);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The source with comments and string, text-block and char literals blanked; line breaks kept. */
     static String codeOnly(String source) {
         StringBuilder out = new StringBuilder(source.length());
         int i = 0;

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * metrics.close();   // in stop()
  * }</pre>
  */
-public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseable {
+public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetricsMXBean {
 
     public static final String CONTEXT = "sink";
 
@@ -43,8 +43,6 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseab
     private static final Duration RATE_TAU = Duration.ofSeconds(10);
     private static final double LATENCY_WEIGHT = 0.2;
 
-    private final String syncGroup;
-    private final String site;
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final ConflictTally tally;
@@ -65,11 +63,9 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseab
     private final AtomicLong lastBatchTimeMillis = new AtomicLong();
     private double meanLatencyMillis;
     private boolean latencySeen;
-    private TaskMBeanRegistration registration;
 
     SinkTaskMetrics(String syncGroup, String site, Clock clock, LongSupplier nanoTime) {
-        this.syncGroup = syncGroup;
-        this.site = site;
+        super(syncGroup, site);
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.tally = new ConflictTally(site);
@@ -83,20 +79,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseab
     }
 
     static SinkTaskMetrics register(MBeanServer server, String connector, SinkTaskMetrics metrics) {
-        try {
-            metrics.registration = TaskMBeanRegistration.register(server, CONTEXT, connector, metrics,
-                    SinkTaskMetricsMXBean.class);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // Metrics are for people; a task must not stop for want of them.
-            LOG.warn("The sink task of {} runs without JMX metrics: {}",
-                    connector, e.getMessage());
-        }
-        return metrics;
-    }
-
-    /** The name this task's MBean is registered under, null if the MBean server refused it. */
-    public ObjectName objectName() {
-        return registration == null ? null : registration.name();
+        return register(server, CONTEXT, connector, metrics, SinkTaskMetricsMXBean.class);
     }
 
     /** A change skipped because its dot is in the task's cache of recently applied dots. */
@@ -155,26 +138,8 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMXBean, AutoCloseab
                 byRule.computeIfAbsent(logged.rule(), r -> new LongAdder()).increment();
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("Cannot read the types of {} conflicts back from site {}'s conflict log", expected, site, e);
+            LOG.debug("Cannot read the types of {} conflicts back from site {}'s conflict log", expected, getSite(), e);
         }
-    }
-
-    /** Unregisters the MBean. */
-    @Override
-    public void close() {
-        if (registration != null) {
-            registration.close();
-        }
-    }
-
-    @Override
-    public String getSyncGroup() {
-        return syncGroup;
-    }
-
-    @Override
-    public String getSite() {
-        return site;
     }
 
     @Override

@@ -23,14 +23,12 @@ import org.slf4j.LoggerFactory;
  * metrics.close();   // in stop()
  * }</pre>
  */
-public final class SourceTaskMetrics implements SourceTaskMetricsMXBean, AutoCloseable {
+public final class SourceTaskMetrics extends TaskMetrics implements SourceTaskMetricsMXBean {
 
     public static final String CONTEXT = "source";
 
     private static final Duration RATE_TAU = Duration.ofSeconds(10);
 
-    private final String syncGroup;
-    private final String site;
     private final Clock clock;
     private final EventRate rate;
     private final LongAdder captured = new LongAdder();
@@ -38,11 +36,9 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMXBean, AutoClo
     private final AtomicLong droppedForeign = new AtomicLong();
     private final LongAdder conflictsPublished = new LongAdder();
     private final AtomicLong captureLagMillis = new AtomicLong(-1);
-    private TaskMBeanRegistration registration;
 
     SourceTaskMetrics(String syncGroup, String site, Clock clock, LongSupplier nanoTime) {
-        this.syncGroup = syncGroup;
-        this.site = site;
+        super(syncGroup, site);
         this.clock = clock;
         this.rate = new EventRate(nanoTime, RATE_TAU);
     }
@@ -54,20 +50,7 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMXBean, AutoClo
     }
 
     static SourceTaskMetrics register(MBeanServer server, String connector, SourceTaskMetrics metrics) {
-        try {
-            metrics.registration = TaskMBeanRegistration.register(server, CONTEXT, connector, metrics,
-                    SourceTaskMetricsMXBean.class);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // Metrics are for people; a task must not stop for want of them.
-            LoggerFactory.getLogger(SourceTaskMetrics.class).warn("The source task of {} runs without JMX metrics: {}",
-                    connector, e.getMessage());
-        }
-        return metrics;
-    }
-
-    /** The name this task's MBean is registered under, null if the MBean server refused it. */
-    public ObjectName objectName() {
-        return registration == null ? null : registration.name();
+        return register(server, CONTEXT, connector, metrics, SourceTaskMetricsMXBean.class);
     }
 
     /** Records read from the site's log in one poll. */
@@ -92,24 +75,6 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMXBean, AutoClo
     /** The capture's running count of changes applied here from other sites (not shipped again). */
     public void droppedForeign(long total) {
         droppedForeign.set(total);
-    }
-
-    /** Unregisters the MBean. */
-    @Override
-    public void close() {
-        if (registration != null) {
-            registration.close();
-        }
-    }
-
-    @Override
-    public String getSyncGroup() {
-        return syncGroup;
-    }
-
-    @Override
-    public String getSite() {
-        return site;
     }
 
     @Override
