@@ -13,7 +13,8 @@ import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
-import io.syncline.core.apply.PostgresApplier;
+import io.syncline.core.apply.Dialect;
+import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.apply.Rejection;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
@@ -56,7 +57,7 @@ public class SynclineSinkTask extends SinkTask {
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     private SynclineSinkConnectorConfig config;
     private SiteId self;
-    private PostgresApplier applier;
+    private SiteApplier applier;
     private Connection connection;
     private Cache<String, Boolean> recentDots;
     private PartitionLeases leases;
@@ -84,13 +85,14 @@ public class SynclineSinkTask extends SinkTask {
             String group = config.syncGroup();
             resolvers = resolvers.withDecisions((key, proposal) -> coordinator.decide(group, key, proposal));
             try {
-                coordinator.registerSite(new SiteRecord(group, self.value(), "postgres", 0, SiteState.ACTIVE));
+                coordinator.registerSite(new SiteRecord(group, self.value(), Dialect.forJdbcUrl(config.jdbcUrl()).name(), 0,
+                        SiteState.ACTIVE));
             } catch (RuntimeException e) {
                 LOG.warn("Site {} could not register with the coordinator ({}); it applies under leases anyway", self,
                         e.getMessage());
             }
         }
-        applier = new PostgresApplier(self, resolvers, config.ledgerEnabled());
+        applier = new SiteApplier(Dialect.forJdbcUrl(config.jdbcUrl()), self, resolvers, config.ledgerEnabled());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
         freeze = new FreezeSwitch(config.freezeFile());
         String holder = config.consumerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -117,7 +119,7 @@ public class SynclineSinkTask extends SinkTask {
             Connection c = connection();
             Map<TopicPartition, Long> seek = new HashMap<>();
             for (Map.Entry<String, List<TopicPartition>> entry : byTopic.entrySet()) {
-                Map<Integer, Long> stored = PostgresApplier.storedOffsets(c, config.consumerName(), entry.getKey());
+                Map<Integer, Long> stored = applier.storedOffsets(c, config.consumerName(), entry.getKey());
                 c.commit();
                 for (TopicPartition tp : entry.getValue()) {
                     Long next = stored.get(tp.partition());
@@ -224,11 +226,11 @@ public class SynclineSinkTask extends SinkTask {
             if (isTransient(e)) {
                 closeConnection();
                 throw new RetriableException("site " + self + " could not apply a batch of " + records.size()
-                        + " changes (" + PostgresApplier.reasonOf(e) + "); nothing of it was written and it will be "
+                        + " changes (" + applier.reasonOf(e) + "); nothing of it was written and it will be "
                         + "retried");
             }
             throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
-                    + PostgresApplier.reasonOf(e));
+                    + applier.reasonOf(e));
         }
     }
 
@@ -256,7 +258,7 @@ public class SynclineSinkTask extends SinkTask {
             Long before = claimed.get(entry.getKey());
             if (before == null || before < entry.getValue()) {
                 TopicPartition tp = entry.getKey();
-                PostgresApplier.claim(connection(), config.consumerName(), tp.topic(), tp.partition(), entry.getValue());
+                applier.claim(connection(), config.consumerName(), tp.topic(), tp.partition(), entry.getValue());
                 claimed.put(tp, entry.getValue());
             }
         }

@@ -14,14 +14,6 @@ import java.util.List;
  */
 final class ConflictLog {
 
-    private static final String INSERT = """
-            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
-                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
-                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
-                result_vv, result_deleted, result_row, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?,
-                CAST(? AS jsonb), ?)""";
-
     /** The rule whose conflicts wait for a person. */
     static final String MANUAL_RULE = "manual";
 
@@ -39,11 +31,11 @@ final class ConflictLog {
         return entries.size();
     }
 
-    void write(Connection connection, SiteId site) throws SQLException {
+    void write(Dialect dialect, Connection connection, SiteId site) throws SQLException {
         if (entries.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = connection.prepareStatement(dialect.conflictSql())) {
             for (Entry e : entries) {
                 RowState result = e.resolution().result();
                 int i = 1;

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every value is bound with its own JDBC type and cast to the column's type without a length
  * modifier, so a value that does not fit is rejected by the database, never truncated.
  */
-final class PostgresRowStatements {
+final class PostgresRowStatements implements RowStatements {
 
     private final TableShape shape;
     private final String delete;
@@ -39,11 +39,13 @@ final class PostgresRowStatements {
         this.delete = sql.toString();
     }
 
-    TableShape shape() {
+    @Override
+    public TableShape shape() {
         return shape;
     }
 
-    String sqlFor(ChangeEvent e) {
+    @Override
+    public String sqlFor(ChangeEvent e) {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;
         }
@@ -85,7 +87,8 @@ final class PostgresRowStatements {
         return "CAST(? AS " + type.sqlType() + ")";
     }
 
-    void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
+    @Override
+    public void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
         if (e.op() == ChangeEvent.Op.DELETE) {
             int i = 1;
             for (String column : shape.keyColumns()) {

@@ -6,10 +6,8 @@ import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,35 +20,12 @@ import java.util.Map;
  * site holds (including earlier events of the same batch), then write each row's final state once,
  * the meta entries, the conflict log and the ledger.
  */
-final class PostgresApplyBatch {
-
-    private static final String LOCK_PLACEHOLDERS = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
-            SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
-            ON CONFLICT (table_name, pk) DO NOTHING""";
-
-    private static final String LOCK_META = """
-            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
-              FROM syncline.row_meta
-             WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))
-             ORDER BY table_name, pk FOR UPDATE""";
-
-    private static final String WRITE_META = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
-            ON CONFLICT (table_name, pk) DO UPDATE
-               SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,
-                   seq = EXCLUDED.seq, deleted = EXCLUDED.deleted, local_write = false,
-                   col_stamps = EXCLUDED.col_stamps, counters = EXCLUDED.counters""";
-
-    private static final String WRITE_LEDGER =
-            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
+final class ApplyBatch {
 
     private record RowId(String table, String key) {
     }
 
-    private final PostgresApplier applier;
+    private final SiteApplier applier;
     private final Connection connection;
     private final Map<RowId, RowVersion> current = new HashMap<>();
     private final Map<RowId, ChangeEvent> writes = new LinkedHashMap<>();
@@ -58,7 +33,7 @@ final class PostgresApplyBatch {
     private final List<ChangeEvent> appliedEvents = new ArrayList<>();
     private final ConflictLog conflicts = new ConflictLog();
 
-    PostgresApplyBatch(PostgresApplier applier, Connection connection) {
+    ApplyBatch(SiteApplier applier, Connection connection) {
         this.applier = applier;
         this.connection = connection;
     }
@@ -97,7 +72,7 @@ final class PostgresApplyBatch {
         }
         writeData();
         writeMeta();
-        conflicts.write(connection, self);
+        conflicts.write(applier.dialect(), connection, self);
         if (applier.ledger() && !appliedEvents.isEmpty()) {
             writeLedger();
         }
@@ -152,7 +127,7 @@ final class PostgresApplyBatch {
             for (String column : incoming.keyColumns()) {
                 key.add(incoming.columns().get(column));
             }
-            columns = PostgresRowReader.read(connection, rows.shape(), key).orElse(Map.of());
+            columns = applier.dialect().readRow(connection, rows.shape(), key).orElse(Map.of());
         }
         return new RowState(columns.isEmpty(), columns, meta.vv(), meta.hlc(), meta.origin(), meta.sequence(),
                 meta.columnStamps(), meta.counters());
@@ -189,37 +164,18 @@ final class PostgresApplyBatch {
         for (ChangeEvent e : events) {
             ids.put(new RowId(e.table(), e.key()), Boolean.TRUE);
         }
-        String[] tables = new String[ids.size()];
-        String[] keys = new String[ids.size()];
-        int i = 0;
+        List<Dialect.MetaId> metaIds = new ArrayList<>(ids.size());
         for (RowId id : ids.keySet()) {
-            tables[i] = id.table();
-            keys[i] = id.key();
-            i++;
+            metaIds.add(new Dialect.MetaId(id.table(), id.key()));
         }
-        Array tableArray = connection.createArrayOf("text", tables);
-        Array keyArray = connection.createArrayOf("text", keys);
-        // A placeholder entry first, so that a row no site has written yet is locked too:
-        // a concurrent local insert of the same key waits for this batch.
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_PLACEHOLDERS)) {
-            ps.setArray(1, tableArray);
-            ps.setArray(2, keyArray);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_META)) {
-            ps.setArray(1, tableArray);
-            ps.setArray(2, keyArray);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String origin = rs.getString(5);
-                    RowVersion v = origin.isEmpty() ? RowVersion.NONE
-                            : new RowVersion(VersionVector.parse(rs.getString(3)), rs.getLong(4), SiteId.of(origin),
-                                    rs.getLong(6), rs.getBoolean(7), MetaJson.parseStamps(rs.getString(8)),
-                                    MetaJson.parseCounters(rs.getString(9)));
-                    current.put(new RowId(rs.getString(1), rs.getString(2)), v);
-                }
-            }
-        }
+        applier.dialect().lockMeta(connection, metaIds, rs -> {
+            String origin = rs.getString(5);
+            RowVersion v = origin.isEmpty() ? RowVersion.NONE
+                    : new RowVersion(VersionVector.parse(rs.getString(3)), rs.getLong(4), SiteId.of(origin),
+                            rs.getLong(6), rs.getBoolean(7), MetaJson.parseStamps(rs.getString(8)),
+                            MetaJson.parseCounters(rs.getString(9)));
+            current.put(new RowId(rs.getString(1), rs.getString(2)), v);
+        });
     }
 
     private void writeData() throws SQLException {
@@ -236,15 +192,15 @@ final class PostgresApplyBatch {
             }
         }
         Map<String, List<ChangeEvent>> byStatement = new LinkedHashMap<>();
-        Map<String, PostgresRowStatements> owners = new HashMap<>();
+        Map<String, RowStatements> owners = new HashMap<>();
         for (ChangeEvent e : ordered) {
-            PostgresRowStatements rows = applier.statementsFor(connection, TableRef.parse(e.table()));
+            RowStatements rows = applier.statementsFor(connection, TableRef.parse(e.table()));
             String sql = rows.sqlFor(e);
             byStatement.computeIfAbsent(sql, k -> new ArrayList<>()).add(e);
             owners.put(sql, rows);
         }
         for (Map.Entry<String, List<ChangeEvent>> entry : byStatement.entrySet()) {
-            PostgresRowStatements rows = owners.get(entry.getKey());
+            RowStatements rows = owners.get(entry.getKey());
             try (PreparedStatement ps = connection.prepareStatement(entry.getKey())) {
                 for (ChangeEvent e : entry.getValue()) {
                     rows.bind(ps, e);
@@ -259,7 +215,7 @@ final class PostgresApplyBatch {
         if (newMeta.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement(WRITE_META)) {
+        try (PreparedStatement ps = connection.prepareStatement(applier.dialect().writeMetaSql())) {
             for (Map.Entry<RowId, RowVersion> entry : newMeta.entrySet()) {
                 RowVersion v = entry.getValue();
                 ps.setString(1, entry.getKey().table());
@@ -278,7 +234,7 @@ final class PostgresApplyBatch {
     }
 
     private void writeLedger() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(WRITE_LEDGER)) {
+        try (PreparedStatement ps = connection.prepareStatement(applier.dialect().ledgerSql())) {
             for (ChangeEvent e : appliedEvents) {
                 ps.setString(1, e.origin().value());
                 ps.setLong(2, e.dot().sequence());

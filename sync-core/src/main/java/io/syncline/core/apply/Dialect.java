@@ -1,0 +1,122 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the apply protocol needs from one database engine: the SQL of Syncline's metadata
+ * (placeholders and locks, meta, ledger, conflict log, offsets and epoch claims), the row
+ * statements of a table, identifier quoting and how the engine reports a refused change. The
+ * protocol ({@link SiteApplier} and its batches) never branches on the engine; everything that
+ * differs between engines lives behind this interface.
+ *
+ * <pre>{@code
+ * Dialect dialect = Dialect.forJdbcUrl("jdbc:postgresql://localhost:5432/app");
+ * var applier = new SiteApplier(dialect, SiteId.of("west"), registry, false);
+ * }</pre>
+ */
+public interface Dialect {
+
+    /** The PostgreSQL dialect (the SQL Syncline has always used at PostgreSQL sites). */
+    static Dialect postgres() {
+        return PostgresDialect.INSTANCE;
+    }
+
+    /**
+     * The dialect of the engine a JDBC URL points at.
+     *
+     * @throws IllegalArgumentException when the URL names no engine Syncline supports
+     */
+    static Dialect forJdbcUrl(String jdbcUrl) {
+        if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return postgres();
+        }
+        throw new IllegalArgumentException("JDBC URL '" + (jdbcUrl == null ? "" : jdbcUrl.replaceAll("\\?.*", ""))
+                + "' names no engine Syncline supports; use jdbc:postgresql://...");
+    }
+
+    /** A short lower-case name of the engine, e.g. {@code postgres}. */
+    String name();
+
+    /** An identifier quoted for this engine; a quote inside is doubled. */
+    String quote(String identifier);
+
+    /** A schema-qualified table name quoted for this engine. */
+    default String quote(TableRef table) {
+        return quote(table.schema()) + "." + quote(table.name());
+    }
+
+    /** Marks the open transaction as a Syncline apply, so the site's capture does not stamp it as local. */
+    void markApplying(Connection connection) throws SQLException;
+
+    /**
+     * Creates a placeholder meta entry for every id no site has written yet, then locks the meta
+     * entries of all ids in (table, key) order, and returns the rows of the entries (columns in
+     * order: table_name, pk, vv, hlc, origin, seq, deleted, col_stamps text, counters text) to
+     * {@code consumer}. A placeholder has an empty origin.
+     */
+    void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException;
+
+    /**
+     * Upserts meta entries; parameters: table_name, pk, vv, hlc, origin, seq, deleted, col_stamps
+     * JSON, counters JSON.
+     */
+    String writeMetaSql();
+
+    /** Inserts an apply-ledger row; parameters: dot_origin, dot_seq, table_name, pk, vv. */
+    String ledgerSql();
+
+    /** Inserts a conflict-log row; the parameters are those {@link ConflictLog} binds. */
+    String conflictSql();
+
+    /**
+     * Stores a partition's next offset unless a newer epoch holds the partition.
+     *
+     * @return false when a writer with a newer epoch holds it (nothing was stored)
+     */
+    boolean storeOffset(Connection connection, OffsetUpdate offset) throws SQLException;
+
+    /**
+     * Records that the writer with {@code epoch} holds the partition, keeping the stored offset.
+     *
+     * @return false when a writer with a newer epoch already holds it
+     */
+    boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
+            throws SQLException;
+
+    /** Selects {@code kafka_partition, next_offset} of stored offsets; parameters: consumer, topic. */
+    String storedOffsetsSql();
+
+    /** The shape of a table from the site's catalog, or empty when the site has no such table. */
+    Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException;
+
+    /** The upsert and delete statements of a table. */
+    RowStatements rowStatements(TableShape shape);
+
+    /** Reads a row's current values by its key (for conflict resolution), or empty when it is absent. */
+    Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
+            throws SQLException;
+
+    /** Whether the database refused the data (a constraint, a value that does not fit), not failed itself. */
+    boolean isRefusal(SQLException e);
+
+    /** The database's reason for a refusal, without the row's values. */
+    String reasonOf(SQLException e);
+
+    /** One meta entry's identity. */
+    record MetaId(String table, String key) {
+    }
+
+    /** Receives the rows {@link #lockMeta} locked. */
+    @FunctionalInterface
+    interface MetaRowConsumer {
+        void accept(ResultSet row) throws SQLException;
+    }
+}

@@ -1,0 +1,203 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.PostgresCatalog;
+import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.TableShape;
+import io.syncline.core.site.TableRef;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** PostgreSQL: the {@code syncline} schema, arrays for the locked ids, ON CONFLICT upserts. */
+final class PostgresDialect implements Dialect {
+
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    private static final String LOCK_PLACEHOLDERS = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
+            SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
+            ON CONFLICT (table_name, pk) DO NOTHING""";
+
+    private static final String LOCK_META = """
+            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
+              FROM syncline.row_meta
+             WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))
+             ORDER BY table_name, pk FOR UPDATE""";
+
+    private static final String WRITE_META = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+                counters)
+            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
+            ON CONFLICT (table_name, pk) DO UPDATE
+               SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,
+                   seq = EXCLUDED.seq, deleted = EXCLUDED.deleted, local_write = false,
+                   col_stamps = EXCLUDED.col_stamps, counters = EXCLUDED.counters""";
+
+    private static final String WRITE_LEDGER =
+            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
+
+    private static final String CONFLICT = """
+            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
+                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
+                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
+                result_vv, result_deleted, result_row, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?,
+                CAST(? AS jsonb), ?)""";
+
+    private static final String STORE_OFFSET = """
+            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE
+               SET next_offset = EXCLUDED.next_offset, epoch = EXCLUDED.epoch, updated_at = clock_timestamp()
+             WHERE syncline.offsets.epoch <= EXCLUDED.epoch""";
+
+    private static final String CLAIM = """
+            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
+            VALUES (?, ?, ?, NULL, ?)
+            ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE
+               SET epoch = EXCLUDED.epoch, updated_at = clock_timestamp()
+             WHERE syncline.offsets.epoch <= EXCLUDED.epoch""";
+
+    private static final String STORED_OFFSETS = "SELECT kafka_partition, next_offset "
+            + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL";
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return SqlIdentifiers.quote(identifier);
+    }
+
+    @Override
+    public void markApplying(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET LOCAL syncline.applying = 'on'");
+        }
+    }
+
+    @Override
+    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
+        String[] tables = new String[ids.size()];
+        String[] keys = new String[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            tables[i] = ids.get(i).table();
+            keys[i] = ids.get(i).key();
+        }
+        Array tableArray = connection.createArrayOf("text", tables);
+        Array keyArray = connection.createArrayOf("text", keys);
+        // A placeholder entry first, so that a row no site has written yet is locked too:
+        // a concurrent local insert of the same key waits for this batch.
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_PLACEHOLDERS)) {
+            ps.setArray(1, tableArray);
+            ps.setArray(2, keyArray);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_META)) {
+            ps.setArray(1, tableArray);
+            ps.setArray(2, keyArray);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(rs);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String writeMetaSql() {
+        return WRITE_META;
+    }
+
+    @Override
+    public String ledgerSql() {
+        return WRITE_LEDGER;
+    }
+
+    @Override
+    public String conflictSql() {
+        return CONFLICT;
+    }
+
+    @Override
+    public boolean storeOffset(Connection connection, OffsetUpdate o) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(STORE_OFFSET)) {
+            ps.setString(1, o.consumer());
+            ps.setString(2, o.topic());
+            ps.setInt(3, o.partition());
+            ps.setLong(4, o.nextOffset());
+            ps.setLong(5, o.epoch());
+            return ps.executeUpdate() != 0;
+        }
+    }
+
+    @Override
+    public boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+            ps.setString(1, consumer);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            ps.setLong(4, epoch);
+            return ps.executeUpdate() != 0;
+        }
+    }
+
+    @Override
+    public String storedOffsetsSql() {
+        return STORED_OFFSETS;
+    }
+
+    @Override
+    public Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException {
+        return PostgresCatalog.describe(connection, table);
+    }
+
+    @Override
+    public RowStatements rowStatements(TableShape shape) {
+        return new PostgresRowStatements(shape);
+    }
+
+    @Override
+    public Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
+            throws SQLException {
+        return PostgresRowReader.read(connection, shape, key);
+    }
+
+    /** Integrity constraint violations (23) and data exceptions (22): the data, not the database, is at fault. */
+    @Override
+    public boolean isRefusal(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("23") || state.startsWith("22"));
+    }
+
+    /**
+     * The SQLSTATE and the server's primary message (which names the constraint or type), never the
+     * statement or the detail line with the values.
+     */
+    @Override
+    public String reasonOf(SQLException e) {
+        SQLException cause = e;
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            cause = next;
+            if (next instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+                var server = p.getServerErrorMessage();
+                return "SQLSTATE " + server.getSQLState() + ": " + server.getMessage()
+                        + (server.getColumn() == null ? "" : " (column " + server.getColumn() + ")");
+            }
+        }
+        return "SQLSTATE " + cause.getSQLState() + ": the database refused the change";
+    }
+}

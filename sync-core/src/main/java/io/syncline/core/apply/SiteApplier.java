@@ -1,0 +1,217 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.SiteId;
+import io.syncline.core.site.SiteSetupException;
+import io.syncline.core.site.TableRef;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies batches of change events at a site, one transaction per batch: fence check
+ * and offsets, lock the rows' meta entries, compare version vectors, resolve conflicts, write
+ * rows, meta and the conflict log. A replayed batch is a no-op, because every version it carries
+ * is dominated by what the site already holds.
+ *
+ * <p>When the database refuses a change (a constraint, a value that does not fit), the batch is
+ * applied again change by change, each under a savepoint; the refused ones are handed to the
+ * {@link RejectionHandler} before the commit, and the rest is applied.
+ *
+ * <p>The protocol is the same for every engine; the engine's SQL comes from its {@link Dialect}.
+ *
+ * <pre>{@code
+ * var applier = new SiteApplier(Dialect.postgres(), SiteId.of("west"), registry, false);
+ * ApplyResult r = applier.apply(connection, events,
+ *     List.of(new OffsetUpdate("sink-west", "orders.changes", 0, 1042, 0)), deadLetters::send);
+ * }</pre>
+ */
+public final class SiteApplier {
+
+    private final Dialect dialect;
+    private final SiteId self;
+    private final ConflictArbiter arbiter;
+    private final boolean ledger;
+    private final Map<TableRef, RowStatements> statements = new ConcurrentHashMap<>();
+
+    /**
+     * @param dialect the site's engine
+     * @param self this site (events from it are never applied here)
+     * @param arbiter decides concurrent versions
+     * @param ledger whether to record every applied dot in {@code syncline.apply_ledger}
+     */
+    public SiteApplier(Dialect dialect, SiteId self, ConflictArbiter arbiter, boolean ledger) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.self = Objects.requireNonNull(self, "self");
+        this.arbiter = Objects.requireNonNull(arbiter, "arbiter");
+        this.ledger = ledger;
+    }
+
+    /** The next offsets stored for a consumer and topic, by partition. */
+    public Map<Integer, Long> storedOffsets(Connection connection, String consumer, String topic)
+            throws SQLException {
+        Map<Integer, Long> offsets = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(dialect.storedOffsetsSql())) {
+            ps.setString(1, consumer);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    offsets.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Records at the site that the writer with {@code epoch} now holds the partition, so that any
+     * older writer's batch is refused from now on, even before this writer stores an offset.
+     *
+     * @throws FencedException when a writer with a newer epoch already holds it
+     */
+    public void claim(Connection connection, String consumer, String topic, int partition, long epoch)
+            throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            if (!dialect.claimEpoch(connection, consumer, topic, partition, epoch)) {
+                connection.rollback();
+                throw new FencedException("partition " + partition + " of " + topic + " is held by a newer writer "
+                        + "than epoch " + epoch + " at this site");
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            if (!(e instanceof FencedException)) {
+                connection.rollback();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies the events and stores the offsets in one transaction; a change the database refuses
+     * fails the whole batch (nothing is written).
+     */
+    public ApplyResult apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets)
+            throws SQLException {
+        return apply(connection, events, offsets, rejected -> {
+            throw new IllegalStateException("the site refused " + rejected.size() + " change(s), first: "
+                    + rejected.get(0).event() + ": " + rejected.get(0).reason());
+        });
+    }
+
+    /**
+     * Applies the events and stores the offsets in one transaction, committed before returning.
+     * On any failure the transaction is rolled back and nothing of the batch is written.
+     *
+     * @param onRejected takes the changes the database refused, before the commit
+     * @throws FencedException when a writer with a newer epoch has stored offsets for a partition
+     */
+    public ApplyResult apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
+            RejectionHandler onRejected) throws SQLException {
+        try {
+            return applyOnce(connection, events, offsets, false, onRejected);
+        } catch (SQLException e) {
+            if (!dialect.isRefusal(e) || events.isEmpty()) {
+                throw e;
+            }
+            return applyOnce(connection, events, offsets, true, onRejected);
+        }
+    }
+
+    /** The database's reason for a refusal without the row's values. */
+    public String reasonOf(SQLException e) {
+        return dialect.reasonOf(e);
+    }
+
+    private ApplyResult applyOnce(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
+            boolean changeByChange, RejectionHandler onRejected) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            dialect.markApplying(connection);
+            storeOffsets(connection, offsets);
+            ApplyResult result = ApplyResult.EMPTY;
+            if (!changeByChange) {
+                result = new ApplyBatch(this, connection).apply(events);
+            } else {
+                List<Rejection> rejected = new ArrayList<>();
+                for (ChangeEvent event : events) {
+                    Savepoint savepoint = connection.setSavepoint();
+                    try {
+                        result = result.plus(new ApplyBatch(this, connection).apply(List.of(event)));
+                        connection.releaseSavepoint(savepoint);
+                    } catch (SQLException e) {
+                        if (!dialect.isRefusal(e)) {
+                            throw e;
+                        }
+                        connection.rollback(savepoint);
+                        rejected.add(new Rejection(event, dialect.reasonOf(e)));
+                    }
+                }
+                result = result.plus(new ApplyResult(0, 0, 0, rejected));
+                if (!rejected.isEmpty()) {
+                    onRejected.handle(rejected);
+                }
+            }
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void storeOffsets(Connection connection, List<OffsetUpdate> offsets) throws SQLException {
+        for (OffsetUpdate o : offsets) {
+            if (!dialect.storeOffset(connection, o)) {
+                throw new FencedException("partition " + o.partition() + " of " + o.topic()
+                        + " is held by a newer writer than epoch " + o.epoch() + " at this site; "
+                        + "this batch was rolled back and the task stops applying the partition");
+            }
+        }
+    }
+
+    /** The site's engine. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    SiteId self() {
+        return self;
+    }
+
+    ConflictArbiter arbiter() {
+        return arbiter;
+    }
+
+    boolean ledger() {
+        return ledger;
+    }
+
+    RowStatements statementsFor(Connection connection, TableRef table) throws SQLException {
+        RowStatements rows = statements.get(table);
+        if (rows == null) {
+            var shape = dialect.describe(connection, table).orElseThrow(() -> new SiteSetupException(
+                    "table " + table + " does not exist at this site; create it, or remove it from the sync group"));
+            rows = dialect.rowStatements(shape);
+            statements.put(table, rows);
+        }
+        return rows;
+    }
+
+    /** Forgets cached table shapes, e.g. after a schema change. */
+    public void forgetTableShapes() {
+        statements.clear();
+    }
+}
