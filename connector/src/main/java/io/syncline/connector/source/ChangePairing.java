@@ -109,6 +109,7 @@ final class ChangePairing {
         for (Field field : from.schema().fields()) {
             columns.put(field.name(), DebeziumValues.toColumnValue(field.schema(), from.get(field)));
         }
+        UnavailableValues.strip(table, value, keyColumns, columns);
         ChangeEvent.Op kind = "d".equals(op) ? ChangeEvent.Op.DELETE : ChangeEvent.Op.UPSERT;
         PendingRow previous = pending.put(new RowId(table, KeyText.of(keyParts)),
                 new PendingRow(record, kind, keyColumns, columns, txId));

@@ -65,7 +65,11 @@ class PostgresSiteInstallerIT {
 
             assertThat(first.schemaChanged()).isTrue();
             assertThat(first.triggersInstalled()).containsExactly(ref);
+            assertThat(first.replicaIdentitySet()).containsExactly(ref);
             assertThat(first.changedNothing()).isFalse();
+            assertThat(single(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", ref.quoted()))
+                    .as("REPLICA IDENTITY FULL: updates log the whole old row, unchanged TOASTed values included")
+                    .isEqualTo("f");
             assertThat(single(c, "SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc p "
                     + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'syncline'"))
                     .isEqualTo("add_counters,capture,record_local_write,row_key,stamp_columns,vv_set");
@@ -95,6 +99,24 @@ class PostgresSiteInstallerIT {
 
             assertThat(report.schemaChanged()).isFalse();
             assertThat(report.triggersInstalled()).containsExactly(TableRef.parse(second));
+        }
+    }
+
+    @Test
+    void setsReplicaIdentityFullAgainWhenSomeoneResetIt() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            String table = uniqueName("t");
+            execute(c, "CREATE TABLE public." + table + " (id int PRIMARY KEY, doc text)");
+            TableRef ref = TableRef.parse(table);
+            INSTALLER.install(c, List.of(ref));
+            execute(c, "ALTER TABLE public." + table + " REPLICA IDENTITY DEFAULT");
+
+            PostgresSiteInstaller.Report report = INSTALLER.install(c, List.of(ref));
+
+            assertThat(report.replicaIdentitySet()).containsExactly(ref);
+            assertThat(report.triggersInstalled()).isEmpty();
+            assertThat(single(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", ref.quoted()))
+                    .isEqualTo("f");
         }
     }
 

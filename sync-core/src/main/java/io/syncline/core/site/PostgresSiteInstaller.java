@@ -55,14 +55,19 @@ public final class PostgresSiteInstaller {
         this.group = Objects.requireNonNull(group, "group");
     }
 
-    /** What an installation changed. */
-    public record Report(boolean schemaChanged, List<TableRef> triggersInstalled) {
+    /**
+     * What an installation changed.
+     *
+     * @param replicaIdentitySet tables whose REPLICA IDENTITY was set to FULL by this installation
+     */
+    public record Report(boolean schemaChanged, List<TableRef> triggersInstalled, List<TableRef> replicaIdentitySet) {
         public Report {
             triggersInstalled = List.copyOf(triggersInstalled);
+            replicaIdentitySet = List.copyOf(replicaIdentitySet);
         }
 
         public boolean changedNothing() {
-            return !schemaChanged && triggersInstalled.isEmpty();
+            return !schemaChanged && triggersInstalled.isEmpty() && replicaIdentitySet.isEmpty();
         }
     }
 
@@ -96,15 +101,20 @@ public final class PostgresSiteInstaller {
             }
             boolean schemaChanged = installSchema(connection);
             List<TableRef> installed = new ArrayList<>();
+            List<TableRef> fullIdentity = new ArrayList<>();
             for (TableShape shape : shapes) {
                 if (installTrigger(connection, shape, trackingOptions.getOrDefault(shape.table(), Set.of()))) {
                     installed.add(shape.table());
                 }
+                if (setReplicaIdentityFull(connection, shape.table())) {
+                    fullIdentity.add(shape.table());
+                }
             }
             connection.commit();
-            Report report = new Report(schemaChanged, installed);
-            LOG.info("Site {} of group {}: schema {}, capture trigger installed on {} of {} tables",
-                    site, group, schemaChanged ? "installed" : "up to date", installed.size(), tables.size());
+            Report report = new Report(schemaChanged, installed, fullIdentity);
+            LOG.info("Site {} of group {}: schema {}, capture trigger installed on {} of {} tables, "
+                    + "REPLICA IDENTITY FULL set on {}", site, group, schemaChanged ? "installed" : "up to date",
+                    installed.size(), tables.size(), fullIdentity.size());
             return report;
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -196,6 +206,35 @@ public final class PostgresSiteInstaller {
             }
             return Optional.of(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         }
+    }
+
+    /**
+     * Makes PostgreSQL log the whole old row of every update and delete. Without it an update that
+     * leaves a TOASTed value (large text, jsonb, bytea) unchanged carries no value for that column,
+     * and the capture would have no complete row image to ship; with it, the capture fills the
+     * unchanged value in from the old row (docs/design.md, "Capture: unchanged TOASTed values").
+     */
+    private static boolean setReplicaIdentityFull(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT relreplident FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && "f".equals(rs.getString(1))) {
+                    return false;
+                }
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL");
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new SiteSetupException("table " + table + " needs REPLICA IDENTITY FULL (so that updates "
+                        + "leaving large values unchanged can be shipped whole) and the database user may not set it; "
+                        + "run ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL as the table's owner");
+            }
+            throw e;
+        }
+        return true;
     }
 
     /** Installs or replaces the capture trigger when it is missing or names other key columns. */
