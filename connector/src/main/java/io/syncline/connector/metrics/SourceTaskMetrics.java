@@ -36,6 +36,8 @@ public final class SourceTaskMetrics extends TaskMetrics implements SourceTaskMe
     private final AtomicLong droppedForeign = new AtomicLong();
     private final LongAdder conflictsPublished = new LongAdder();
     private final AtomicLong captureLagMillis = new AtomicLong(-1);
+    private volatile int pairingBuffered;
+    private volatile int pairingBufferedPeak;
 
     SourceTaskMetrics(String syncGroup, String site, Clock clock, LongSupplier nanoTime) {
         super(syncGroup, site);
@@ -77,6 +79,12 @@ public final class SourceTaskMetrics extends TaskMetrics implements SourceTaskMe
         droppedForeign.set(total);
     }
 
+    /** How many captured changes wait for their partners now, and the most that ever did. */
+    public void pairingBuffered(int now, int peak) {
+        pairingBuffered = now;
+        pairingBufferedPeak = peak;
+    }
+
     @Override
     public long getCaptured() {
         return captured.sum();
@@ -105,5 +113,15 @@ public final class SourceTaskMetrics extends TaskMetrics implements SourceTaskMe
     @Override
     public double getEventsPerSecond() {
         return rate.perSecond();
+    }
+
+    @Override
+    public int getPairingBuffered() {
+        return pairingBuffered;
+    }
+
+    @Override
+    public int getPairingBufferedPeak() {
+        return pairingBufferedPeak;
     }
 }

@@ -38,4 +38,10 @@ public interface SourceTaskMetricsMXBean {
 
     /** Change events emitted per second over the last ~10 s. */
     double getEventsPerSecond();
+
+    /** Captured changes waiting for their partner (a row change for its meta change or back) now. */
+    int getPairingBuffered();
+
+    /** The most captured changes that waited for their partners at once since the task started. */
+    int getPairingBufferedPeak();
 }

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pairs each captured row change with the meta change its trigger wrote in the same transaction
- * and turns the pair into a {@link ChangeEvent}. The row change always comes first (the trigger
- * runs after the row is written, and an apply writes rows before meta). A pair whose meta origin
- * is another site was applied here, not written here, and is dropped: this is what keeps changes
- * from echoing around the mesh.
+ * and turns the pair into a {@link ChangeEvent}. The two come in either order: the capture trigger
+ * runs before its row is written (meta first), an apply writes rows before meta. Whichever comes
+ * first waits until the other arrives, so a local write of any size holds at most one pair here.
+ * A pair whose meta origin is another site was applied here, not written here, and is dropped:
+ * this is what keeps changes from echoing around the mesh.
  */
 final class ChangePairing {
 
@@ -56,8 +57,13 @@ final class ChangePairing {
             Map<String, ColumnValue> columns, Object txId) {
     }
 
+    private record PendingMeta(SourceRecord record, Struct after, Struct source, Object txId) {
+    }
+
     private final SiteId self;
     private final Map<RowId, PendingRow> pending = new HashMap<>();
+    private final Map<RowId, PendingMeta> pendingMeta = new HashMap<>();
+    private int bufferedPeak;
     private Object currentTx;
     private long droppedForeign;
     private long unpaired;
@@ -80,7 +86,7 @@ final class ChangePairing {
         }
         String table = source.getString("schema") + "." + source.getString("table");
         if (META_TABLE.equals(table)) {
-            return meta(record, value, source, dropped);
+            return meta(record, value, source, txId, dropped);
         }
         if (CONFLICTS_TABLE.equals(table)) {
             Struct after = value.getStruct("after");
@@ -111,36 +117,53 @@ final class ChangePairing {
         }
         UnavailableValues.strip(table, value, keyColumns, columns);
         ChangeEvent.Op kind = "d".equals(op) ? ChangeEvent.Op.DELETE : ChangeEvent.Op.UPSERT;
-        PendingRow previous = pending.put(new RowId(table, KeyText.of(keyParts)),
-                new PendingRow(record, kind, keyColumns, columns, txId));
+        RowId id = new RowId(table, KeyText.of(keyParts));
+        PendingRow row = new PendingRow(record, kind, keyColumns, columns, txId);
+        PendingMeta meta = pendingMeta.remove(id);
+        if (meta != null) {
+            return pair(row, meta.record(), meta.after(), source, dropped);
+        }
+        PendingRow previous = pending.put(id, row);
         if (previous != null) {
             unpaired(table, previous, dropped);
         }
+        noteBuffered();
         return new Outcome(Optional.empty(), dropped);
     }
 
-    private Outcome meta(SourceRecord record, Struct value, Struct source, List<SourceRecord> dropped) {
-        dropped.add(record);
+    private Outcome meta(SourceRecord record, Struct value, Struct source, Object txId, List<SourceRecord> dropped) {
         Struct after = value.getStruct("after");
         if (after == null) {
+            dropped.add(record);
             return new Outcome(Optional.empty(), dropped);
         }
+        RowId id = new RowId(after.getString("table_name"), after.getString("pk"));
+        PendingRow row = pending.remove(id);
+        if (row == null) {
+            PendingMeta previous = pendingMeta.put(id, new PendingMeta(record, after, source, txId));
+            if (previous != null) {
+                // Two meta changes of one key without a row change between them: the first had none.
+                dropped.add(previous.record());
+            }
+            noteBuffered();
+            return new Outcome(Optional.empty(), dropped);
+        }
+        return pair(row, record, after, source, dropped);
+    }
+
+    /** A row change and its meta change; {@code source} is that of the later of the two. */
+    private Outcome pair(PendingRow row, SourceRecord record, Struct after, Struct source, List<SourceRecord> dropped) {
         String table = after.getString("table_name");
         String key = after.getString("pk");
-        PendingRow row = pending.remove(new RowId(table, key));
         String origin = after.getString("origin");
         Boolean localWrite = after.schema().field("local_write") == null ? Boolean.TRUE : after.getBoolean("local_write");
-        if (row == null) {
-            // A meta change without a row change: a placeholder, or a conflict the local version won.
-            return new Outcome(Optional.empty(), dropped);
-        }
         if (!self.value().equals(origin) || !Boolean.TRUE.equals(localWrite)) {
             // Written by a Syncline apply (another site's change, or a merge of concurrent ones).
             droppedForeign++;
             dropped.add(row.record());
+            dropped.add(record);
             return new Outcome(Optional.empty(), dropped);
         }
-        dropped.remove(record);
         ChangeEvent event = new ChangeEvent(table, key, row.op(), row.keyColumns(), row.columns(),
                 VersionVector.parse(after.getString("vv")), new Dot(self, after.getInt64("seq")),
                 after.getInt64("hlc"), commitMicros(source), position(source),
@@ -149,8 +172,20 @@ final class ChangePairing {
         return new Outcome(Optional.of(new Paired(event, List.of(row.record(), record))), dropped);
     }
 
-    /** Row changes of an earlier transaction still waiting for meta will never get it. */
+    /**
+     * Row changes of an earlier transaction still waiting for meta will never get it; meta changes
+     * still waiting for their row had none (a placeholder, a conflict the local version won, a row
+     * change another trigger suppressed).
+     */
     private void dropStale(Object txId, List<SourceRecord> dropped) {
+        Iterator<PendingMeta> metas = pendingMeta.values().iterator();
+        while (metas.hasNext()) {
+            PendingMeta meta = metas.next();
+            if (!txId.equals(meta.txId())) {
+                dropped.add(meta.record());
+                metas.remove();
+            }
+        }
         Iterator<Map.Entry<RowId, PendingRow>> it = pending.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<RowId, PendingRow> entry = it.next();
@@ -183,6 +218,20 @@ final class ChangePairing {
     private static String position(Struct source) {
         Object lsn = source.schema().field("lsn") == null ? null : source.get("lsn");
         return lsn == null ? "" : "lsn:" + lsn;
+    }
+
+    private void noteBuffered() {
+        bufferedPeak = Math.max(bufferedPeak, buffered());
+    }
+
+    /** Captured changes waiting for their partner now. */
+    int buffered() {
+        return pending.size() + pendingMeta.size();
+    }
+
+    /** The most captured changes that ever waited for their partners at once. */
+    int bufferedPeak() {
+        return bufferedPeak;
     }
 
     long droppedForeign() {

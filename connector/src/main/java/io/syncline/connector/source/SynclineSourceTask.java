@@ -100,6 +100,7 @@ public class SynclineSourceTask extends SourceTask {
         }
         emitted += out.size();
         metrics.droppedForeign(pairing.droppedForeign());
+        metrics.pairingBuffered(pairing.buffered(), pairing.bufferedPeak());
         handBack();
         return out.isEmpty() ? null : out;
     }

@@ -75,7 +75,7 @@ class PostgresSiteInstallerIT {
                     .isEqualTo("add_counters,capture,record_local_write,row_key,stamp_columns,vv_set");
             assertThat(single(c, "SELECT site_id || '/' || sync_group FROM syncline.site")).isEqualTo("a/shop");
             assertThat(single(c, "SELECT encode(tgargs, 'escape') FROM pg_trigger WHERE tgrelid = ?::regclass "
-                    + "AND tgname = 'syncline_capture'", ref.quoted())).isEqualTo("id\\000");
+                    + "AND tgname = 'zz_syncline_capture' AND tgtype & 2 = 2", ref.quoted())).isEqualTo("id\\000");
             String catalogBefore = catalogFingerprint(c);
 
             PostgresSiteInstaller.Report second = INSTALLER.install(c, List.of(ref));
@@ -409,6 +409,64 @@ class PostgresSiteInstallerIT {
             assertThat(meta).isEqualTo("{\"qty\": {\"a\": 2}} a true true");
             assertThat(single(c, "SELECT count(*) FROM syncline.row_meta WHERE table_name = ?", ref.toString()))
                     .isEqualTo("1");
+        }
+    }
+
+    @Test
+    void upgradesTheAfterTriggerOfAnEarlierSchemaVersionToTheBeforeTrigger() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            String table = newTable(c);
+            // What schema version 2 left: an AFTER ROW trigger under the old name.
+            execute(c, "DROP TRIGGER zz_syncline_capture ON public." + table,
+                    "CREATE TRIGGER syncline_capture AFTER INSERT OR UPDATE OR DELETE ON public." + table
+                            + " FOR EACH ROW EXECUTE FUNCTION syncline.capture('id')",
+                    "UPDATE syncline.site SET schema_version = 2");
+
+            PostgresSiteInstaller.Report upgrade = INSTALLER.install(c, List.of(TableRef.parse(table)));
+
+            assertThat(upgrade.schemaChanged()).isTrue();
+            assertThat(upgrade.triggersInstalled()).containsExactly(TableRef.parse(table));
+            assertThat(single(c, "SELECT string_agg(tgname || ' ' || (tgtype & 2 = 2), ',') FROM pg_trigger "
+                    + "WHERE tgrelid = ?::regclass AND NOT tgisinternal", "public." + table))
+                    .isEqualTo("zz_syncline_capture true");
+            execute(c, "INSERT INTO public." + table + " VALUES (7, 'kiwi')");
+            assertThat(requireMeta(c, "public." + table, "7").origin()).isEqualTo("a");
+        }
+    }
+
+    @Test
+    void anUpsertOfAnExistingKeyIsRecordedOnceAsAnUpdateAndKeepsCounterContributions() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            String table = uniqueName("stock");
+            execute(c, "CREATE TABLE public." + table + " (sku text PRIMARY KEY, qty bigint NOT NULL, "
+                    + "twice bigint GENERATED ALWAYS AS (qty * 2) STORED)");
+            TableRef ref = TableRef.parse(table);
+            INSTALLER.install(c, List.of(ref), java.util.Map.of(ref, java.util.Set.of("stamps", "counter:qty")));
+            execute(c, "INSERT INTO public." + table + " (sku, qty) VALUES ('x', 10)",
+                    "UPDATE syncline.row_meta SET counters = '{\"qty\": {\"b\": 5}}' WHERE table_name = '"
+                            + ref + "'");
+            Meta before = requireMeta(c, ref.toString(), "x");
+
+            execute(c, "INSERT INTO public." + table + " (sku, qty) VALUES ('x', 1) "
+                    + "ON CONFLICT (sku) DO UPDATE SET qty = " + table + ".qty + 4");
+            execute(c, "INSERT INTO public." + table + " (sku, qty) VALUES ('x', 1) ON CONFLICT DO NOTHING");
+
+            Meta after = requireMeta(c, ref.toString(), "x");
+            assertThat(after.seq()).as("one write recorded for the upsert, none for the ignored insert")
+                    .isEqualTo(before.seq() + 1);
+            assertThat(single(c, "SELECT counters::text || ' ' || ((col_stamps -> 'twice') IS NOT NULL) FROM syncline.row_meta "
+                    + "WHERE table_name = ? AND pk = 'x'", ref.toString())).isEqualTo("{\"qty\": {\"a\": 4, \"b\": 5}} false");
+        }
+    }
+
+    @Test
+    void aKeyInsertedAgainAfterTruncateIsRecorded() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            String table = newTable(c);
+            execute(c, "INSERT INTO public." + table + " VALUES (1, 'apple')");
+            Meta first = requireMeta(c, "public." + table, "1");
+            execute(c, "TRUNCATE public." + table, "INSERT INTO public." + table + " VALUES (1, 'pear')");
+            assertThat(requireMeta(c, "public." + table, "1").seq()).isGreaterThan(first.seq());
         }
     }
 }

@@ -162,11 +162,16 @@ class ChangePairingTest {
     }
 
     @Test
-    void metaWithoutItsRowIsDropped() {
+    void metaWithoutItsRowIsDroppedWhenTheNextTransactionStarts() {
         SourceRecord meta = meta("public.orders", "42", "east:7", 1L, "east", 7, false, 3);
         ChangePairing.Outcome outcome = pairing.accept(meta);
         assertThat(outcome.paired()).isEmpty();
-        assertThat(outcome.dropped()).containsExactly(meta);
+        assertThat(outcome.dropped()).as("its row may still come in the same transaction").isEmpty();
+        assertThat(pairing.buffered()).isEqualTo(1);
+
+        SourceRecord next = orderWrite(1, "next tx", null, 4);
+        assertThat(pairing.accept(next).dropped()).containsExactly(meta);
+        assertThat(pairing.unpaired()).as("a meta change without a row is no lost write").isZero();
     }
 
     @Test
@@ -176,9 +181,48 @@ class ChangePairingTest {
         SourceRecord other = meta("public.orders", "43", "east:7", 1L, "east", 7, false, 3);
         ChangePairing.Outcome outcome = pairing.accept(other);
         assertThat(outcome.paired()).isEmpty();
-        assertThat(outcome.dropped()).containsExactly(other);
         assertThat(pairing.accept(meta("public.orders", "42", "east:8", 2L, "east", 8, false, 3)).paired())
                 .isPresent();
+        assertThat(pairing.accept(orderWrite(5, null, null, 4)).dropped()).containsExactly(other);
+    }
+
+    @Test
+    void metaWrittenBeforeItsRowPairsWithIt() {
+        // The capture trigger runs BEFORE the row is written: its meta change comes first.
+        SourceRecord meta = meta("public.orders", "42", "east:7", 9L, "east", 7, false, 70);
+        assertThat(pairing.accept(meta).dropped()).isEmpty();
+        SourceRecord row = orderWrite(42, "after meta", null, 70);
+        long rowLsn = lsn;
+        ChangePairing.Outcome outcome = pairing.accept(row);
+        ChangePairing.Paired paired = outcome.paired().orElseThrow();
+        assertThat(outcome.dropped()).isEmpty();
+        assertThat(paired.carried()).containsExactlyInAnyOrder(row, meta);
+        assertThat(paired.event().dot()).isEqualTo(new Dot(EAST, 7));
+        assertThat(paired.event().columns()).containsEntry("note", ColumnValue.of("after meta"));
+        assertThat(paired.event().sourcePosition()).isEqualTo("lsn:" + rowLsn);
+        assertThat(pairing.buffered()).isZero();
+    }
+
+    @Test
+    void oneLargeStatementWithMetaBeforeEachRowBuffersOnePairAtATime() {
+        for (long id = 1; id <= 10_000; id++) {
+            assertThat(pairing.accept(meta("public.orders", Long.toString(id), "east:" + id, id, "east", id, false, 80))
+                    .dropped()).isEmpty();
+            assertThat(pairing.accept(orderWrite(id, "bulk", null, 80)).paired()).isPresent();
+        }
+        assertThat(pairing.buffered()).isZero();
+        assertThat(pairing.bufferedPeak()).isEqualTo(1);
+    }
+
+    @Test
+    void anAppliedChangeWrittenMetaFirstIsDroppedToo() {
+        SourceRecord meta = meta("public.orders", "42", "east:2,west:9", 99L, "west", 9, false, 81);
+        pairing.accept(meta);
+        SourceRecord row = orderWrite(42, "from west", null, 81);
+        ChangePairing.Outcome outcome = pairing.accept(row);
+        assertThat(outcome.paired()).isEmpty();
+        assertThat(outcome.dropped()).containsExactlyInAnyOrder(row, meta);
+        assertThat(pairing.droppedForeign()).isEqualTo(1);
     }
 
     @Test

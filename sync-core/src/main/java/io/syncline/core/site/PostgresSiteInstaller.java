@@ -35,9 +35,20 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSiteInstaller {
 
     /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
-    static final String TRIGGER_NAME = "syncline_capture";
+    /**
+     * The capture trigger runs BEFORE each row change (schema version 3 on), and PostgreSQL fires
+     * the BEFORE triggers of a table in name order: the name sorts after usual trigger names, so it
+     * records the row as the other triggers left it.
+     */
+    static final String TRIGGER_NAME = "zz_syncline_capture";
+
+    /** The AFTER ROW trigger of schema versions 1 and 2, replaced on upgrade. */
+    static final String LEGACY_TRIGGER_NAME = "syncline_capture";
+
+    /** pg_trigger.tgtype bit of a BEFORE trigger. */
+    private static final int TRIGGER_TYPE_BEFORE = 2;
 
     /** Separates the key columns from the options among the trigger's arguments. */
     static final String OPTIONS_SEPARATOR = "|";
@@ -243,13 +254,23 @@ public final class PostgresSiteInstaller {
         String table = shape.table().quoted();
         Set<String> options = new TreeSet<>(requested);
         List<String> existing = null;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT tgargs FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname = ? AND NOT tgisinternal")) {
+        boolean current = false;
+        boolean legacy = false;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT tgname, tgargs, tgtype FROM pg_trigger "
+                + "WHERE tgrelid = ?::regclass AND tgname IN (?, ?) AND NOT tgisinternal ORDER BY tgname = ?")) {
             ps.setString(1, table);
             ps.setString(2, TRIGGER_NAME);
+            ps.setString(3, LEGACY_TRIGGER_NAME);
+            ps.setString(4, TRIGGER_NAME);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    existing = triggerArguments(rs.getBytes(1));
+                while (rs.next()) {
+                    // The current trigger's arguments win over a legacy one's (ordered last).
+                    existing = triggerArguments(rs.getBytes(2));
+                    if (TRIGGER_NAME.equals(rs.getString(1)) && (rs.getInt(3) & TRIGGER_TYPE_BEFORE) != 0) {
+                        current = true;
+                    } else {
+                        legacy = true;
+                    }
                 }
             }
         }
@@ -264,7 +285,7 @@ public final class PostgresSiteInstaller {
             wanted.add(OPTIONS_SEPARATOR);
             wanted.addAll(options);
         }
-        if (wanted.equals(existing)) {
+        if (current && !legacy && wanted.equals(existing)) {
             return false;
         }
         StringBuilder args = new StringBuilder();
@@ -275,9 +296,10 @@ public final class PostgresSiteInstaller {
             args.append('\'').append(arg.replace("'", "''")).append('\'');
         }
         try (Statement st = connection.createStatement()) {
+            st.execute("DROP TRIGGER IF EXISTS " + SqlIdentifiers.quote(LEGACY_TRIGGER_NAME) + " ON " + table);
             st.execute("DROP TRIGGER IF EXISTS " + SqlIdentifiers.quote(TRIGGER_NAME) + " ON " + table);
             st.execute("CREATE TRIGGER " + SqlIdentifiers.quote(TRIGGER_NAME)
-                    + " AFTER INSERT OR UPDATE OR DELETE ON " + table
+                    + " BEFORE INSERT OR UPDATE OR DELETE ON " + table
                     + " FOR EACH ROW EXECUTE FUNCTION syncline.capture(" + args + ")");
         }
         return true;

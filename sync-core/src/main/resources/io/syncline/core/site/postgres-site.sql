@@ -186,9 +186,13 @@ BEGIN
 END
 $f$;
 
--- Row trigger of every synced table. Its arguments: the primary-key columns, then optionally '|'
--- and options ('stamps', 'counter:<column>'). A Syncline apply sets syncline.applying and writes
--- the meta entry itself.
+-- Row trigger of every synced table, a BEFORE ROW trigger: the meta entry is written just before its
+-- row, so the log holds meta, row, meta, row... even for one statement that changes a million rows
+-- (an AFTER ROW trigger would run only at the end of the statement, after every row change, and the
+-- capture would have to hold all of them until their meta changes arrived). Its name sorts after
+-- other BEFORE triggers, so it sees the row as they left it. Its arguments: the primary-key
+-- columns, then optionally '|' and options ('stamps', 'counter:<column>'). A Syncline apply sets
+-- syncline.applying and writes the meta entry itself.
 CREATE OR REPLACE FUNCTION syncline.capture() RETURNS trigger
 LANGUAGE plpgsql AS $f$
 DECLARE
@@ -201,9 +205,13 @@ DECLARE
     newr jsonb;
     oldk text;
     newk text;
+    gen  text[];
+    live boolean;
+    found_row boolean;
 BEGIN
     IF current_setting('syncline.applying', true) = 'on' THEN
-        RETURN NULL;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
     END IF;
     sep := coalesce(array_position(args, '|'), cardinality(args) + 1);
     keys := args[1:sep - 1];
@@ -216,6 +224,32 @@ BEGIN
         newr := to_jsonb(NEW);
         newk := syncline.row_key(newr, keys);
     END IF;
+    IF cardinality(opts) > 0 THEN
+        -- Stored generated columns are computed after BEFORE triggers: NEW holds NULL for them.
+        -- They are no one's write, so they carry no column stamp.
+        SELECT array_agg(attname::text) INTO gen FROM pg_attribute
+         WHERE attrelid = TG_RELID AND attgenerated <> '' AND NOT attisdropped;
+        IF gen IS NOT NULL THEN
+            oldr := oldr - gen;
+            newr := newr - gen;
+        END IF;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- An INSERT of a key that is live here will fail, do nothing (ON CONFLICT DO NOTHING) or
+        -- become an UPDATE (ON CONFLICT DO UPDATE, whose own BEFORE UPDATE trigger records it):
+        -- it is no write yet. The table is read only when the meta entry says the key is live
+        -- (it may not be after a TRUNCATE, which fires no row trigger).
+        SELECT NOT m.deleted INTO live FROM syncline.row_meta m WHERE m.table_name = t AND m.pk = newk;
+        IF live THEN
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE (%s) = (%s))', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                    (SELECT string_agg(format('%I', k), ', ' ORDER BY o) FROM unnest(keys) WITH ORDINALITY AS u(k, o)),
+                    (SELECT string_agg(format('($1).%I', k), ', ' ORDER BY o) FROM unnest(keys) WITH ORDINALITY AS u(k, o)))
+               INTO found_row USING NEW;
+            IF found_row THEN
+                RETURN NEW;
+            END IF;
+        END IF;
+    END IF;
     IF oldk IS NOT NULL AND oldk IS DISTINCT FROM newk THEN
         PERFORM syncline.record_local_write(t, oldk, true, NULL, NULL, opts);
         oldr := NULL;
@@ -223,6 +257,9 @@ BEGIN
     IF newk IS NOT NULL THEN
         PERFORM syncline.record_local_write(t, newk, false, oldr, newr, opts);
     END IF;
-    RETURN NULL;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
 END
 $f$;
