@@ -186,6 +186,30 @@ BEGIN
 END
 $f$;
 
+-- A local INSERT of a key with no meta entry at all: writes its first entry and returns true, or
+-- returns false, writing nothing, when an entry exists (committed, or committed meanwhile by a
+-- concurrent writer of the key, whose commit this waits for).
+CREATE OR REPLACE FUNCTION syncline.record_new_write(t text, k text, newr jsonb, opts text[]) RETURNS boolean
+LANGUAGE plpgsql AS $f$
+DECLARE
+    me      text;
+    s       bigint;
+    wall    bigint;
+    counted text[];
+BEGIN
+    SELECT site_id INTO STRICT me FROM syncline.site;
+    s := nextval('syncline.local_seq');
+    wall := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16;
+    SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps, counters)
+    VALUES (t, k, me || ':' || s, wall, me, s, false, true,
+            CASE WHEN 'stamps' = ANY(opts) THEN syncline.stamp_columns(NULL, wall, me, NULL, newr) END,
+            CASE WHEN cardinality(counted) > 0 THEN syncline.add_counters(NULL, me, NULL, newr, counted) END)
+    ON CONFLICT (table_name, pk) DO NOTHING;
+    RETURN FOUND;
+END
+$f$;
+
 -- Row trigger of every synced table, a BEFORE ROW trigger: the meta entry is written just before its
 -- row, so the log holds meta, row, meta, row... even for one statement that changes a million rows
 -- (an AFTER ROW trigger would run only at the end of the statement, after every row change, and the
@@ -235,11 +259,18 @@ BEGIN
         END IF;
     END IF;
     IF TG_OP = 'INSERT' THEN
-        -- An INSERT of a key that is live here will fail, do nothing (ON CONFLICT DO NOTHING) or
-        -- become an UPDATE (ON CONFLICT DO UPDATE, whose own BEFORE UPDATE trigger records it):
-        -- it is no write yet. The table is read only when the meta entry says the key is live
-        -- (it may not be after a TRUNCATE, which fires no row trigger).
-        SELECT NOT m.deleted INTO live FROM syncline.row_meta m WHERE m.table_name = t AND m.pk = newk;
+        -- A BEFORE INSERT trigger also runs for an INSERT that will fail, do nothing (ON CONFLICT DO
+        -- NOTHING) or become an UPDATE (ON CONFLICT DO UPDATE, whose BEFORE UPDATE trigger records
+        -- it): that is no write, and a meta entry written for it would claim a version no other
+        -- site ever receives. A key without any meta entry is new (its first entry is written
+        -- here). Otherwise the entry is locked first (a Syncline apply or another local writer of
+        -- the key locks it before writing the row, so its row is committed once the lock is
+        -- granted), then the table is read: only a key without a row (deleted, or gone with a
+        -- TRUNCATE, which fires no row trigger) is recorded.
+        IF syncline.record_new_write(t, newk, newr, opts) THEN
+            RETURN NEW;
+        END IF;
+        SELECT NOT m.deleted INTO live FROM syncline.row_meta m WHERE m.table_name = t AND m.pk = newk FOR UPDATE;
         IF live THEN
             EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE (%s) = (%s))', TG_TABLE_SCHEMA, TG_TABLE_NAME,
                     (SELECT string_agg(format('%I', k), ', ' ORDER BY o) FROM unnest(keys) WITH ORDINALITY AS u(k, o)),
