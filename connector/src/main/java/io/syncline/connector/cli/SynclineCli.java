@@ -27,6 +27,7 @@ public final class SynclineCli {
               coordinator  run one peer of the Raft coordinator
               run      run one site's capture and apply without Kafka Connect (Debezium embedded engine, existing Kafka)
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
+              bench    measure Syncline against Debezium + JDBC sink and plain JDBC; last line is JSON
               config-docs  print the connectors' configuration reference (markdown)
               version  print the version
               help     this text
@@ -58,6 +59,7 @@ public final class SynclineCli {
                 case "coordinator" -> new CoordinatorPeerCommand(out).run(rest).code();
                 case "run" -> new RunCommand(out, err).run(rest).code();
                 case "verify" -> new VerifyCommand(out, err, System.in).run(rest).code();
+                case "bench" -> new BenchCommand(out, err).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield ExitCode.OK.code();
