@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
+import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
+import io.syncline.core.SiteId;
+import io.syncline.core.site.PostgresSiteInstaller;
+import io.syncline.core.site.SiteJoin;
+import io.syncline.core.site.TableRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -129,6 +134,10 @@ public final class EmbeddedStack implements AutoCloseable {
     private final CoordinatorCluster coordinator;
     private final Duration startupTime;
     private final List<String> tables = new ArrayList<>();
+    /** The same map as {@link #sites}, writable: {@link #joinSite} adds to it. */
+    private final Map<String, PostgresServer> siteServers;
+    /** The sink settings of {@link #startSync}, for sites that join later. */
+    private final Map<String, String> syncSinkSettings = new LinkedHashMap<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
             Map<String, PostgresServer> sites, CoordinatorCluster coordinator, Duration startupTime) {
@@ -138,6 +147,7 @@ public final class EmbeddedStack implements AutoCloseable {
         this.kafka = kafka;
         this.connect = connect;
         this.sites = Collections.unmodifiableMap(sites);
+        this.siteServers = sites;
         this.startupTime = startupTime;
     }
 
@@ -167,14 +177,6 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts the broker and the database servers in parallel, then the worker. */
     public static EmbeddedStack start(Options options) {
-        return start(options, Map.of());
-    }
-
-    /**
-     * Like {@link #start(Options)}, with worker settings that replace the stack's (e.g. a
-     * {@code plugin.path} that also lists other plugins, for {@code syncline bench}).
-     */
-    public static EmbeddedStack start(Options options, Map<String, String> workerSettings) {
         long startedAt = System.nanoTime();
         Path workDir;
         try {
@@ -231,7 +233,6 @@ public final class EmbeddedStack implements AutoCloseable {
             if (coordinator != null) {
                 workerOverrides.put("syncline.coordinator.peers", coordinator.peersSpec());
             }
-            workerOverrides.putAll(workerSettings);
             connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
             kafka.createTopic(options.group() + ".changes", options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
@@ -348,6 +349,7 @@ public final class EmbeddedStack implements AutoCloseable {
             sinkSettings.put("coordinator.peers", coordinator.peersSpec());
         }
         sinkSettings.putAll(sinkOverrides);
+        syncSinkSettings.putAll(sinkSettings);
         for (String siteId : sites.keySet()) {
             ConnectorTemplate source = sourceConnector(siteId, tableNames);
             ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkSettings)
@@ -366,6 +368,45 @@ public final class EmbeddedStack implements AutoCloseable {
         tables.addAll(tableNames);
         LOG.info("Sync of {} running at {} sites in {} ms", tableNames, sites.size(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+    }
+
+    /**
+     * Adds a site to the running mesh without stopping the others: starts its database, creates
+     * {@code schemaSql} there, installs Syncline, seeds it from one consistent snapshot of
+     * {@code donor} ({@link SiteJoin}: rows, vectors, tombstones, and the changes-topic offsets the
+     * donor had applied), then registers its source and sink connectors; the sink catches up from
+     * the donor's offsets. Call after {@link #startSync}.
+     */
+    public SiteJoin.Result joinSite(String siteId, String schemaSql, String donor) {
+        new SiteSpec(siteId, "postgres");
+        if (sites.containsKey(siteId)) {
+            throw new IllegalArgumentException("site " + siteId + " is already in this stack");
+        }
+        site(donor);
+        PostgresServer server = PostgresServer.start(workDir.resolve("site-" + siteId), "site_" + siteId);
+        siteServers.put(siteId, server);
+        List<TableRef> refs = tables.stream().map(TableRef::parse).toList();
+        ConnectorTemplate source = sourceConnector(siteId, tables);
+        ConnectorTemplate sink = sinkConnector(siteId, tables).with(syncSinkSettings);
+        SiteJoin.Result result;
+        try (Connection target = server.connect(); Connection from = site(donor).connect()) {
+            try (Statement st = target.createStatement()) {
+                st.execute(schemaSql);
+            }
+            new PostgresSiteInstaller(SiteId.of(siteId), group()).install(target, refs,
+                    new SynclineSinkConnectorConfig(sink.config()).trackingOptions());
+            result = new SiteJoin(SiteId.of(siteId), changesTopic(), sink.name()).copy(from, target, refs);
+        } catch (SQLException e) {
+            throw new IllegalStateException("site " + siteId + " could not be seeded from " + donor + ": "
+                    + e.getMessage(), e);
+        }
+        rest().putConnectorConfig(source.name(), source.config());
+        rest().putConnectorConfig(sink.name(), sink.config());
+        rest().awaitRunning(source.name(), RUNNING_TIMEOUT);
+        rest().awaitRunning(sink.name(), RUNNING_TIMEOUT);
+        awaitCaptureStreaming(siteId, tables);
+        LOG.info("Site {} joined from {}: {}", siteId, donor, result);
+        return result;
     }
 
     /** Waits until the site's replication slot is in use, so no write from now on is missed. */

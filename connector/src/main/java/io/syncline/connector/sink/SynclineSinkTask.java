@@ -52,9 +52,13 @@ import org.slf4j.LoggerFactory;
 public class SynclineSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(SynclineSinkTask.class);
+    /** How long a batch waits before it is retried when a column has not reached this site yet. */
+    private static final long SCHEMA_WAIT_MS = 2_000;
 
     private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
     private final Map<TopicPartition, Long> applied = new HashMap<>();
+    private TargetColumns columns;
+    private final java.util.Set<String> refusedInBatch = new java.util.HashSet<>();
     private SynclineSinkConnectorConfig config;
     private SiteId self;
     private SiteApplier applier;
@@ -93,6 +97,7 @@ public class SynclineSinkTask extends SinkTask {
             }
         }
         applier = new SiteApplier(Dialect.forJdbcUrl(config.jdbcUrl()), self, resolvers, config.ledgerEnabled());
+        columns = new TargetColumns(applier.dialect());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
         freeze = new FreezeSwitch(config.freezeFile());
         String holder = config.consumerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -141,6 +146,7 @@ public class SynclineSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        refusedInBatch.clear();
         resumeLeasedPartitions();
         if (records.isEmpty()) {
             return;
@@ -199,8 +205,7 @@ public class SynclineSinkTask extends SinkTask {
             claimNewEpochs(epochs);
             frozeBeforeApply = !events.isEmpty() && freeze.pass();
             long began = metrics.batchStarted();
-            ApplyResult result = applier.apply(connection(), events, offsets,
-                    rejected -> setAside(rejected, sources));
+            ApplyResult result = applyToCurrentShapes(events, offsets, sources);
             totals = totals.plus(result);
             metrics.batchApplied(connection(), result, events, records.size(), began);
             if (frozeBeforeApply) {
@@ -208,7 +213,10 @@ public class SynclineSinkTask extends SinkTask {
             }
             applied.putAll(next);
             for (String dot : dots) {
-                recentDots.put(dot, Boolean.TRUE);
+                // A refused change is not held here: a replay of it (syncline replay) must reach the database.
+                if (!refusedInBatch.contains(dot)) {
+                    recentDots.put(dot, Boolean.TRUE);
+                }
             }
             LOG.trace("Applied batch of {} records at {}: {}", records.size(), self, result);
         } catch (FencedException e) {
@@ -232,6 +240,72 @@ public class SynclineSinkTask extends SinkTask {
             throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
                     + applier.reasonOf(e));
         }
+    }
+
+    /**
+     * Applies the batch to the tables as they are now. Changes are first fitted to the target's
+     * columns (a column dropped here is left out; one not added here yet makes the batch wait). When
+     * the database refuses something while the cached table shapes may be stale (a schema change at
+     * this site), the shapes are read again and the batch is applied once more before any change is
+     * set aside as refused.
+     */
+    private ApplyResult applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
+            Map<ChangeEvent, SinkRecord> sources) throws SQLException {
+        boolean fresh = false;
+        while (true) {
+            boolean[] reloaded = {false};
+            List<ChangeEvent> fitted;
+            try {
+                fitted = columns.fit(connection(), events, reloaded);
+            } catch (TargetColumns.ColumnNotHereYetException e) {
+                LOG.warn("Site {}: {}; retrying in {} ms", self, e.getMessage(), SCHEMA_WAIT_MS);
+                context.timeout(SCHEMA_WAIT_MS);
+                throw new RetriableException("site " + self + ": " + e.getMessage(), e);
+            }
+            if (reloaded[0]) {
+                applier.forgetTableShapes();
+                fresh = true;
+            }
+            Map<ChangeEvent, SinkRecord> fittedSources = new IdentityHashMap<>();
+            for (int i = 0; i < events.size(); i++) {
+                fittedSources.put(fitted.get(i), sources.get(events.get(i)));
+            }
+            boolean shapesFresh = fresh;
+            try {
+                return applier.apply(connection(), fitted, offsets, rejected -> {
+                    if (!shapesFresh) {
+                        throw new StaleShapes();
+                    }
+                    setAside(rejected, fittedSources);
+                });
+            } catch (StaleShapes | SiteSetupException e) {
+                if (fresh) {
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (fresh || !isShapeMismatch(e)) {
+                    throw e;
+                }
+            }
+            LOG.info("Site {} reads its table shapes again (a schema change?) and applies the batch once more", self);
+            applier.forgetTableShapes();
+            columns.forget();
+            fresh = true;
+        }
+    }
+
+    /** Thrown from the rejection handler to roll the batch back and retry it with fresh table shapes. */
+    private static final class StaleShapes extends RuntimeException {
+        StaleShapes() {
+            super("table shapes may be stale", null, false, false);
+        }
+    }
+
+    /** A statement built for an older shape of the table: undefined column or table, wrong type, stale plan. */
+    static boolean isShapeMismatch(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("42703") || state.equals("42P01") || state.equals("42804")
+                || state.equals("0A000"));
     }
 
     /** Partitions paused for want of a lease whose lease the task now holds: back to work. */
@@ -279,6 +353,7 @@ public class SynclineSinkTask extends SinkTask {
         }
         List<Future<Void>> sent = new ArrayList<>();
         for (Rejection r : rejected) {
+            refusedInBatch.add(r.event().dot().key());
             LOG.warn("Site {} refused the change of {} with dot {}; it goes to the dead-letter topic: {}", self,
                     r.event().table(), r.event().dot(), r.reason());
             // Connect's error context headers carry the original position and this message: the site,

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSiteInstaller {
 
     /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     /**
      * The capture trigger runs BEFORE each row change (schema version 3 on), and PostgreSQL fires
@@ -120,6 +120,7 @@ public final class PostgresSiteInstaller {
                 if (setReplicaIdentityFull(connection, shape.table())) {
                     fullIdentity.add(shape.table());
                 }
+                KnownColumns.record(connection, shape);
             }
             connection.commit();
             Report report = new Report(schemaChanged, installed, fullIdentity);

@@ -294,3 +294,14 @@ BEGIN
     RETURN NEW;
 END
 $f$;
+
+-- The columns each synced table has had at this site, so that the apply can tell a column dropped
+-- here (its values in changes of other sites are left out) from one not added here yet (changes that
+-- carry it wait until the schema change reaches this site).
+CREATE TABLE IF NOT EXISTS syncline.known_columns (
+    table_name  text    NOT NULL,
+    column_name text    NOT NULL,
+    present     boolean NOT NULL,
+    changed_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (table_name, column_name)
+);
