@@ -29,6 +29,7 @@ public final class SynclineCli {
               replay       put a site's dead-lettered changes back on the changes topic (after a fix)
               run      run one site's capture and apply without Kafka Connect (Debezium embedded engine, existing Kafka)
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
+              bench    measure Syncline against Debezium + JDBC sink and plain JDBC; last line is JSON
               config-docs  print the connectors' configuration reference (markdown)
               version  print the version
               help     this text
@@ -60,6 +61,7 @@ public final class SynclineCli {
                 case "coordinator" -> new CoordinatorPeerCommand(out).run(rest).code();
                 case "run" -> new RunCommand(out, err).run(rest).code();
                 case "verify" -> new VerifyCommand(out, err, System.in).run(rest).code();
+                case "bench" -> new BenchCommand(out, err).run(rest).code();
                 case "join" -> new JoinCommand(out, System.in).run(rest).code();
                 case "replay" -> new ReplayCommand(out).run(rest).code();
                 case "help", "--help", "-h" -> {

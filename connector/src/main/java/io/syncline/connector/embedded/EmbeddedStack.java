@@ -177,6 +177,14 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts the broker and the database servers in parallel, then the worker. */
     public static EmbeddedStack start(Options options) {
+        return start(options, Map.of());
+    }
+
+    /**
+     * Like {@link #start(Options)}, with worker settings that replace the stack's (e.g. a
+     * {@code plugin.path} that also lists other plugins, for {@code syncline bench}).
+     */
+    public static EmbeddedStack start(Options options, Map<String, String> workerSettings) {
         long startedAt = System.nanoTime();
         Path workDir;
         try {
@@ -233,6 +241,7 @@ public final class EmbeddedStack implements AutoCloseable {
             if (coordinator != null) {
                 workerOverrides.put("syncline.coordinator.peers", coordinator.peersSpec());
             }
+            workerOverrides.putAll(workerSettings);
             connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
             kafka.createTopic(options.group() + ".changes", options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);

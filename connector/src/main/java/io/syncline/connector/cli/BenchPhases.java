@@ -1,0 +1,194 @@
+package io.syncline.connector.cli;
+
+import io.syncline.connector.embedded.Deadlines;
+import io.syncline.connector.embedded.EmbeddedStack;
+import io.syncline.connector.embedded.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The measurements of {@code syncline bench}, each on its own table of the same shape at sites a
+ * and b. A phase's time runs from the database clock at a just before the first write to the
+ * latest {@code applied_at} at b (the database clock when the last row arrived), so polling for the
+ * end adds nothing to it.
+ */
+final class BenchPhases {
+
+    /** Source transactions of the throughput phases. */
+    static final int TRANSACTION_ROWS = 100;
+
+    /** One throughput measurement. */
+    record Throughput(String phase, long rows, long millis, double load, boolean equal) {
+        double rowsPerSecond() {
+            return millis <= 0 ? 0 : rows * 1000.0 / millis;
+        }
+    }
+
+    /** Commit-to-apply lag at one offered rate. */
+    record Lag(int offeredRate, double achievedRate, long rows, double p50Millis, double p99Millis,
+            double maxMillis, double load) {
+    }
+
+    private final EmbeddedStack stack;
+    private final Duration timeout;
+
+    BenchPhases(EmbeddedStack stack, Duration timeout) {
+        this.stack = stack;
+        this.timeout = timeout;
+    }
+
+    /** The same rows upserted straight into b by one client with batched JDBC. */
+    Throughput ceiling(BenchTable table, long rows) throws SQLException {
+        PostgresServer b = stack.site("b");
+        try (Connection c = DriverManager.getConnection(b.jdbcUrl() + "?reWriteBatchedInserts=true", b.user(),
+                b.password())) {
+            String start = now(c);
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(table.upsertSql())) {
+                for (long id = 1; id <= rows; id++) {
+                    BenchTable.bind(ps, id);
+                    ps.addBatch();
+                    if (id % 1000 == 0 || id == rows) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            c.setAutoCommit(true);
+            return new Throughput("ceiling", rows, spanMillis(c, table, start), load(), table.count(c) == rows);
+        }
+    }
+
+    /**
+     * Writes {@code rows} rows at a in transactions of {@link #TRANSACTION_ROWS} as fast as one
+     * client can, and waits until b has them all.
+     */
+    Throughput endToEnd(String phase, BenchTable table, long rows) throws SQLException {
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            String start = now(a);
+            for (long id = 1; id <= rows; id += TRANSACTION_ROWS) {
+                table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows - id + 1));
+            }
+            awaitRows(b, table, rows, phase);
+            long millis = spanMillis(b, table, start);
+            return new Throughput(phase, rows, millis, load(), table.checksum(a).equals(table.checksum(b)));
+        }
+    }
+
+    /** One statement, one transaction, {@code rows} rows at a; waits until b has them all. */
+    Throughput singleTransaction(BenchTable table, long rows) throws SQLException {
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            String start = now(a);
+            table.insertBatch(a, 1, (int) rows);
+            awaitRows(b, table, rows, "large transaction");
+            long millis = spanMillis(b, table, start);
+            return new Throughput("large-tx", rows, millis, load(), table.checksum(a).equals(table.checksum(b)));
+        }
+    }
+
+    /**
+     * Offers {@code rate} rows per second at a for {@code seconds}, one transaction every 10 ms,
+     * then reads each row's written_at (a's clock at the write, just before commit) and
+     * applied_at (b's clock at the apply) at b.
+     */
+    Lag lag(BenchTable table, int rate, int seconds, long firstId) throws SQLException {
+        int perTick = Math.max(1, rate / 100);
+        long ticks = seconds * 100L;
+        long rows = perTick * ticks;
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            long startedAt = System.nanoTime();
+            long next = startedAt;
+            for (long tick = 0; tick < ticks; tick++) {
+                table.insertBatch(a, firstId + tick * perTick, perTick);
+                next += 10_000_000L;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // pacing the offered rate
+                }
+            }
+            double achieved = rows * 1e9 / (System.nanoTime() - startedAt);
+            long last = firstId + rows - 1;
+            Deadlines.await("site b has the " + rows + " rows offered at " + rate + " rows/s", timeout,
+                    () -> countBetween(b, table, firstId, last) == rows,
+                    () -> "b has " + quietly(() -> countBetween(b, table, firstId, last)) + ", failures "
+                            + stack.failures());
+            try (PreparedStatement ps = b.prepareStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
+                    + "percentile_cont(0.99) WITHIN GROUP (ORDER BY d), max(d) FROM (SELECT extract(epoch FROM "
+                    + "applied_at - written_at) * 1000 AS d FROM " + table.quoted() + " WHERE id BETWEEN ? AND ?) x")) {
+                ps.setLong(1, firstId);
+                ps.setLong(2, last);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Lag(rate, achieved, rows, rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), load());
+                }
+            }
+        }
+    }
+
+    private void awaitRows(Connection b, BenchTable table, long rows, String phase) {
+        Deadlines.await("site b has the " + rows + " rows of the " + phase + " phase", timeout,
+                () -> table.count(b) >= rows,
+                () -> "b has " + quietly(() -> table.count(b)) + ", failures " + stack.failures());
+    }
+
+    private static long countBetween(Connection c, BenchTable table, long first, long last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table.quoted()
+                + " WHERE id BETWEEN ? AND ?")) {
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String now(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT clock_timestamp()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** From {@code start} (a database clock reading) to the latest arrival at b, in ms. */
+    private static long spanMillis(Connection b, BenchTable table, String start) throws SQLException {
+        try (PreparedStatement ps = b.prepareStatement("SELECT (extract(epoch FROM max(applied_at) - ?::timestamptz) "
+                + "* 1000)::bigint FROM " + table.quoted())) {
+            ps.setString(1, start);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The machine's 1-minute load average (the machine is shared; it goes beside every figure). */
+    static double load() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private interface Query {
+        long get() throws SQLException;
+    }
+
+    private static String quietly(Query query) {
+        try {
+            return Long.toString(query.get());
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+}
