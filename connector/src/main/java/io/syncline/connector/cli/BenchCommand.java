@@ -76,7 +76,7 @@ final class BenchCommand {
         Map<String, String> worker = largeTx > 0 ? Map.of()
                 : Map.of("plugin.path", options.pluginPath().toAbsolutePath() + "," + benchPlugins(options));
         try (HeapWatch heap = HeapWatch.start(); EmbeddedStack stack = EmbeddedStack.start(options, worker)) {
-            Duration timeout = Duration.ofSeconds(Math.max(180, Math.max(rows, largeTx) / 1_000));
+            Duration timeout = Duration.ofSeconds(Math.max(180, Math.max(rows, largeTx) / 100));
             BenchPhases phases = new BenchPhases(stack, timeout);
             return largeTx > 0 ? largeTransaction(stack, phases, heap, largeTx)
                     : compare(stack, phases, heap, rows, lagSeconds);
@@ -98,8 +98,8 @@ final class BenchCommand {
         stack.startSync(List.of(SYNC.name(), LAG.name()), Map.of());
         out.printf(Locale.ROOT, "syncline bench: %,d rows of ~200 bytes per phase, 2 PostgreSQL sites, %d cores%n",
                 rows, Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "%-44s %10s %9s %12s %8s %6s%n", "phase", "rows", "seconds", "rows/s", "load1m",
-                "equal");
+        out.printf(Locale.ROOT, "%-44s %10s %9s %12s %8s %6s %9s%n", "phase", "rows", "seconds", "rows/s", "load1m",
+                "equal", "written");
 
         BenchPhases.Throughput ceiling = phases.ceiling(CEILING, rows);
         print(ceiling, "ceiling: batched JDBC upserts into b");
@@ -133,6 +133,8 @@ final class BenchCommand {
         json.put("ratio_vs_peer", ratio(syncline.rowsPerSecond(), debezium.rowsPerSecond()));
         json.put("ceiling_rows_per_s", round(ceiling.rowsPerSecond()));
         json.put("ratio_vs_ceiling", ratio(syncline.rowsPerSecond(), ceiling.rowsPerSecond()));
+        json.put("syncline_write_s", syncline.writeMillis() / 1000.0);
+        json.put("peer_write_s", debezium.writeMillis() / 1000.0);
         json.put("p50_lag_ms_1k", round(lag1k.p50Millis()));
         json.put("p99_lag_ms_1k", round(lag1k.p99Millis()));
         json.put("p50_lag_ms_10k", round(lag10k.p50Millis()));
@@ -157,11 +159,18 @@ final class BenchCommand {
         stack.startSync(List.of(LARGE.name()), Map.of());
         out.printf(Locale.ROOT, "syncline bench --large-tx: one statement of %,d rows in one transaction at a, "
                 + "heap limit %d MB%n", rows, heap.maxMb());
-        BenchPhases.Throughput large = phases.singleTransaction(LARGE, rows);
+        long began = System.nanoTime();
+        BenchPhases.Throughput large = phases.singleTransaction(LARGE, rows, arrived -> {
+            out.printf(Locale.ROOT, "  %6.0f s: %s, heap peak %d MB, load %.2f%n", (System.nanoTime() - began) / 1e9,
+                    arrived < 0 ? "transaction committed at a" : String.format(Locale.ROOT, "b has %,d rows", arrived),
+                    heap.peakMb(), BenchPhases.load());
+            out.flush();
+        });
         print(large, "one transaction a -> b");
         ObjectNode json = JSON.createObjectNode();
         json.put("large_tx_rows", rows);
         json.put("large_tx_seconds", large.millis() / 1000.0);
+        json.put("large_tx_write_s", large.writeMillis() / 1000.0);
         json.put("large_tx_rows_per_s", round(large.rowsPerSecond()));
         json.put("rows", rows);
         json.put("heap_peak_mb", heap.peakMb());
@@ -173,8 +182,8 @@ final class BenchCommand {
     }
 
     private void print(BenchPhases.Throughput t, String label) {
-        out.printf(Locale.ROOT, "%-44s %10d %9.2f %12.0f %8.2f %6s%n", label, t.rows(), t.millis() / 1000.0,
-                t.rowsPerSecond(), t.load(), t.equal() ? "yes" : "NO");
+        out.printf(Locale.ROOT, "%-44s %10d %9.2f %12.0f %8.2f %6s %8.2fs%n", label, t.rows(), t.millis() / 1000.0,
+                t.rowsPerSecond(), t.load(), t.equal() ? "yes" : "NO", t.writeMillis() / 1000.0);
         out.flush();
     }
 

@@ -27,7 +27,7 @@ final class BenchPhases {
     static final int TRANSACTION_ROWS = 100;
 
     /** One throughput measurement. */
-    record Throughput(String phase, long rows, long millis, double load, boolean equal) {
+    record Throughput(String phase, long rows, long millis, long writeMillis, double load, boolean equal) {
         double rowsPerSecond() {
             return millis <= 0 ? 0 : rows * 1000.0 / millis;
         }
@@ -64,7 +64,8 @@ final class BenchPhases {
                 }
             }
             c.setAutoCommit(true);
-            return new Throughput("ceiling", rows, spanMillis(c, table, start), load(), table.count(c) == rows);
+            long millis = spanMillis(c, table, start);
+            return new Throughput("ceiling", rows, millis, millis, load(), table.count(c) == rows);
         }
     }
 
@@ -75,23 +76,42 @@ final class BenchPhases {
     Throughput endToEnd(String phase, BenchTable table, long rows) throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             String start = now(a);
+            long began = System.nanoTime();
             for (long id = 1; id <= rows; id += TRANSACTION_ROWS) {
                 table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows - id + 1));
             }
+            long writeMillis = (System.nanoTime() - began) / 1_000_000;
             awaitRows(b, table, rows, phase);
             long millis = spanMillis(b, table, start);
-            return new Throughput(phase, rows, millis, load(), table.checksum(a).equals(table.checksum(b)));
+            return new Throughput(phase, rows, millis, writeMillis, load(),
+                    table.checksum(a).equals(table.checksum(b)));
         }
     }
 
-    /** One statement, one transaction, {@code rows} rows at a; waits until b has them all. */
-    Throughput singleTransaction(BenchTable table, long rows) throws SQLException {
+    /**
+     * One statement, one transaction, {@code rows} rows at a; waits until b has them all, telling
+     * {@code progress} every 30 s how many arrived.
+     */
+    Throughput singleTransaction(BenchTable table, long rows, java.util.function.LongConsumer progress)
+            throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             String start = now(a);
+            long began = System.nanoTime();
             table.insertBatch(a, 1, (int) rows);
-            awaitRows(b, table, rows, "large transaction");
+            long writeMillis = (System.nanoTime() - began) / 1_000_000;
+            progress.accept(-1);
+            long[] nextReport = {System.nanoTime() + 30_000_000_000L};
+            Deadlines.await("site b has the " + rows + " rows of the large transaction", timeout, () -> {
+                long arrived = table.count(b);
+                if (System.nanoTime() > nextReport[0]) {
+                    progress.accept(arrived);
+                    nextReport[0] += 30_000_000_000L;
+                }
+                return arrived >= rows;
+            }, () -> "b has " + quietly(() -> table.count(b)) + ", failures " + stack.failures());
             long millis = spanMillis(b, table, start);
-            return new Throughput("large-tx", rows, millis, load(), table.checksum(a).equals(table.checksum(b)));
+            return new Throughput("large-tx", rows, millis, writeMillis, load(),
+                    table.checksum(a).equals(table.checksum(b)));
         }
     }
 

@@ -53,8 +53,17 @@ final class ChangePairing {
     private record RowId(String table, String key) {
     }
 
-    private record PendingRow(SourceRecord record, ChangeEvent.Op op, List<String> keyColumns,
-            Map<String, ColumnValue> columns, Object txId) {
+    private record PendingRow(SourceRecord record, ChangeEvent.Op op, List<String> keyColumns, Struct image,
+            Object txId) {
+
+        Map<String, ColumnValue> columns(String table) {
+            Map<String, ColumnValue> columns = new LinkedHashMap<>();
+            for (Field field : image.schema().fields()) {
+                columns.put(field.name(), DebeziumValues.toColumnValue(field.schema(), image.get(field)));
+            }
+            UnavailableValues.strip(table, (Struct) record.value(), keyColumns, columns);
+            return columns;
+        }
     }
 
     private record PendingMeta(SourceRecord record, Struct after, Struct source, Object txId) {
@@ -110,15 +119,11 @@ final class ChangePairing {
             keyColumns.add(field.name());
             keyParts.add(DebeziumValues.keyText(field.schema(), key.get(field)));
         }
-        Map<String, ColumnValue> columns = new LinkedHashMap<>();
-        Struct from = image == null ? key : image;
-        for (Field field : from.schema().fields()) {
-            columns.put(field.name(), DebeziumValues.toColumnValue(field.schema(), from.get(field)));
-        }
-        UnavailableValues.strip(table, value, keyColumns, columns);
         ChangeEvent.Op kind = "d".equals(op) ? ChangeEvent.Op.DELETE : ChangeEvent.Op.UPSERT;
         RowId id = new RowId(table, KeyText.of(keyParts));
-        PendingRow row = new PendingRow(record, kind, keyColumns, columns, txId);
+        // The column values are converted only once the meta change says the write is this site's:
+        // most rows a receiving site captures are applied changes, dropped unconverted.
+        PendingRow row = new PendingRow(record, kind, keyColumns, image == null ? key : image, txId);
         PendingMeta meta = pendingMeta.remove(id);
         if (meta != null) {
             return pair(row, meta.record(), meta.after(), source, dropped);
@@ -164,7 +169,7 @@ final class ChangePairing {
             dropped.add(record);
             return new Outcome(Optional.empty(), dropped);
         }
-        ChangeEvent event = new ChangeEvent(table, key, row.op(), row.keyColumns(), row.columns(),
+        ChangeEvent event = new ChangeEvent(table, key, row.op(), row.keyColumns(), row.columns(table),
                 VersionVector.parse(after.getString("vv")), new Dot(self, after.getInt64("seq")),
                 after.getInt64("hlc"), commitMicros(source), position(source),
                 MetaJson.parseStamps(optionalText(after, "col_stamps")),
