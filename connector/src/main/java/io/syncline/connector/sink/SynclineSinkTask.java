@@ -208,6 +208,7 @@ public class SynclineSinkTask extends SinkTask {
             ApplyResult result = applyToCurrentShapes(events, offsets, sources);
             totals = totals.plus(result);
             metrics.batchApplied(connection(), result, events, records.size(), began);
+            endReadTransaction();
             if (frozeBeforeApply) {
                 freeze.report("applied");
             }
@@ -405,8 +406,9 @@ public class SynclineSinkTask extends SinkTask {
         if (state == null) {
             return true;
         }
+        // 25P03: the server ended a transaction left idle past the lease (see connection()).
         return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
-                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53");
+                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53") || state.equals("25P03");
     }
 
     @Override
@@ -450,9 +452,32 @@ public class SynclineSinkTask extends SinkTask {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = config.connect();
+            if (!config.coordinatorPeers().isEmpty() && config.jdbcUrl().startsWith("jdbc:postgresql:")) {
+                // A task paused mid-batch (a zombie: SIGSTOP, a long GC, a frozen VM) must not hold the
+                // batch's row locks past its lease: the new lease holder's epoch claim would wait for
+                // them as long as the zombie stands still. The server ends a transaction idle that long;
+                // the zombie's batch is rolled back and it finds its connection closed when it wakes.
+                try (java.sql.Statement st = connection.createStatement()) {
+                    st.execute("SET idle_in_transaction_session_timeout = " + config.leaseTtl().toMillis());
+                }
+            }
             connection.setAutoCommit(false);
         }
         return connection;
+    }
+
+    /**
+     * Ends the read-only transaction the metrics opened after the batch committed (reading conflict types
+     * back), so the session does not sit idle in a transaction until the next batch.
+     */
+    private void endReadTransaction() {
+        try {
+            if (connection != null && !connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            closeConnection();
+        }
     }
 
     private void closeConnection() {
