@@ -24,17 +24,24 @@ final class UpCommand {
 
     static final String HELP = """
             Usage: syncline up [--sites a:postgres,b:postgres] [--schema FILE.sql] [--tables t1,t2] [--group NAME]
-                               [--partitions N] [--coordinators N]
+                               [--partitions N] [--coordinators N] [--workers N]
 
             Starts Kafka, Kafka Connect and one private database server per site, runs the schema at every
             site, starts sync of the tables (default: every table with a primary key the schema created),
             prints one JSON line and keeps running until SIGTERM/SIGINT, then deletes everything.
             --coordinators 3 also starts three in-process Raft coordinator peers: every sink then applies a
             partition only while it holds the partition's lease (JSON: "coordinator":{"peers":"n1=..."}).
+            --workers 2 runs the Kafka broker, two Connect workers (one Connect cluster: the same group.id,
+            distributed mode, the plugin on their plugin.path) and each coordinator peer as separate JVMs, so
+            any of them can be killed (kill -9), paused (kill -STOP) or restarted; without it the broker, one
+            worker and the coordinator peers run inside this process. Their output: the log folder.
 
             JSON line: {"connect":"http://127.0.0.1:P","kafka":"127.0.0.1:P","group":"...","changesTopic":"...",
                         "sites":{"a":{"engine":"postgres","host":"127.0.0.1","port":P,"database":"...",
-                        "user":"...","password":"...","jdbcUrl":"...","pid":N},...},"tables":[...],"startupMs":N}
+                        "user":"...","password":"...","jdbcUrl":"...","pid":N},...},"tables":[...],"startupMs":N,
+                        "kafkaPid":N,"workers":[{"url":"http://127.0.0.1:P","pid":N},...]}
+                        with --coordinators also "coordinator":{"peers":"n1=...","pids":{"n1":N,...}}
+                        (a pid is this process's own for what runs inside it)
 
             Exit codes: 143 / 130 after SIGTERM / SIGINT (everything stopped and deleted), 2 wrong command line,
             3 failed to start
@@ -49,7 +56,8 @@ final class UpCommand {
     }
 
     ExitCode run(List<String> args) {
-        CommandLine line = new CommandLine(args, Set.of("sites", "schema", "tables", "group", "partitions", "coordinators"), Set.of());
+        CommandLine line = new CommandLine(args, Set.of("sites", "schema", "tables", "group", "partitions", "coordinators",
+                "workers"), Set.of());
         if (line.help()) {
             out.print(HELP);
             return ExitCode.OK;
@@ -69,7 +77,7 @@ final class UpCommand {
                     .withGroup(line.get("group", "demo"));
             options = new EmbeddedStack.Options(options.sites(), options.group(),
                     line.intValue("partitions", 4, 1, 1000), options.pluginPath(), options.configSamples(),
-                    line.intValue("coordinators", 0, 0, 7));
+                    line.intValue("coordinators", 0, 0, 7), line.intValue("workers", 0, 0, 8));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException(e.getMessage());
         }

@@ -120,7 +120,7 @@ public final class EmbeddedConnect implements AutoCloseable {
         LOG.info("Kafka Connect worker {} stopped in {} ms", groupId, EmbeddedKafka.elapsedMillis(startedAt));
     }
 
-    private static Map<String, String> workerProperties(String bootstrapServers, Path pluginPath, String id, int port) {
+    static Map<String, String> workerProperties(String bootstrapServers, Path pluginPath, String id, int port) {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", id);

@@ -47,6 +47,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** A broker in a JVM of its own starts cold (class loading, JIT); on a busy machine that takes longer. */
+    private static final Duration PROCESS_READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -54,11 +56,83 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final String bootstrapServers;
+    /** In process mode: the broker's own JVM (replaced on restart); null when it runs in this JVM. */
+    private ChildJvm process;
 
     private EmbeddedKafka(KafkaRaftServer server, Path dataDir, String bootstrapServers) {
         this.server = server;
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    private EmbeddedKafka(ChildJvm process, Path dataDir, String bootstrapServers) {
+        this((KafkaRaftServer) null, dataDir, bootstrapServers);
+        this.process = process;
+    }
+
+    /**
+     * Like {@link #start(Path)}, but the broker runs in a JVM of its own ({@code kafka.Kafka} with a
+     * properties file, as {@code kafka-server-start.sh} would), so it can be killed and started again
+     * on the same log folder and ports ({@link #kill()}, {@link #restart()}).
+     *
+     * @param logDir the folder for the broker's console output
+     */
+    public static EmbeddedKafka startProcess(Path workDir, Path logDir) {
+        Objects.requireNonNull(workDir, "workDir");
+        long startedAt = System.nanoTime();
+        Path dataDir = createDataDir(workDir);
+        int brokerPort = FreePort.onLoopback();
+        int controllerPort = FreePort.onLoopback();
+        Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+        format(dataDir);
+        Path propsFile = dataDir.resolveSibling(dataDir.getFileName() + ".properties");
+        try (var out = Files.newBufferedWriter(propsFile)) {
+            props.store(out, "Syncline embedded broker");
+        } catch (IOException e) {
+            FileTree.deleteQuietly(dataDir);
+            throw new IllegalStateException("cannot write the broker's properties to " + propsFile, e);
+        }
+        ChildJvm child = ChildJvm.start(new ChildJvm.Spec("kafka-broker", "kafka.Kafka", List.of(propsFile.toString()),
+                Map.of(), "768m", logDir));
+        EmbeddedKafka kafka = new EmbeddedKafka(child, dataDir, FreePort.LOOPBACK + ":" + brokerPort);
+        try {
+            kafka.awaitReady(PROCESS_READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw new IllegalStateException("Kafka broker process on " + kafka.bootstrapServers
+                    + " did not start (output " + child.outputFile() + "); it has been stopped", e);
+        }
+        LOG.info("Kafka broker started as process {} on {} in {} ms (log dir {})", child.pid(),
+                kafka.bootstrapServers, elapsedMillis(startedAt), dataDir);
+        return kafka;
+    }
+
+    /** The process id of the JVM the broker runs in (this JVM's unless started with {@link #startProcess}). */
+    public synchronized long pid() {
+        return process == null ? ProcessHandle.current().pid() : process.pid();
+    }
+
+    /** Kills the broker's process ({@code kill -9}); only in process mode. */
+    public synchronized void kill() {
+        requireProcess().kill();
+    }
+
+    /**
+     * Starts the broker's process again on the same log folder and ports and waits until it answers;
+     * only in process mode, after {@link #kill()}.
+     */
+    public synchronized void restart() {
+        process = requireProcess().restart();
+        awaitReady(PROCESS_READY_TIMEOUT);
+        LOG.info("Kafka broker restarted as process {} on {}", process.pid(), bootstrapServers);
+    }
+
+    private ChildJvm requireProcess() {
+        if (process == null) {
+            throw new IllegalStateException("the Kafka broker runs inside this JVM; start it with startProcess to kill "
+                    + "or restart it");
+        }
+        return process;
     }
 
     /**
@@ -80,7 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, FreePort.LOOPBACK + ":" + brokerPort);
         try {
             server.startup();
-            kafka.awaitReady();
+            kafka.awaitReady(READY_TIMEOUT);
         } catch (RuntimeException e) {
             kafka.close();
             throw new IllegalStateException("Kafka broker on " + kafka.bootstrapServers
@@ -166,16 +240,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         long startedAt = System.nanoTime();
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            if (process != null) {
+                process.close();
+            } else {
+                server.shutdown();
+                server.awaitShutdown();
+            }
         } finally {
             FileTree.deleteQuietly(dataDir);
         }
         LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers, elapsedMillis(startedAt));
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         try (Admin admin = newAdmin()) {
             while (System.nanoTime() < deadline) {
@@ -193,7 +271,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
         }
         throw new IllegalStateException("Kafka broker on " + bootstrapServers + " did not answer within "
-                + READY_TIMEOUT.toSeconds() + " s", last);
+                + timeout.toSeconds() + " s", last);
     }
 
     private void awaitLeaders(Admin admin, String topic)
@@ -246,6 +324,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("share.coordinator.state.topic.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // Lets Connect workers (process mode) ask for short sessions, so a dead worker is noticed quickly.
+        props.put("group.min.session.timeout.ms", "1000");
         // The default reserves 128 MB of heap for compaction; a development broker needs little.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         props.put("num.network.threads", "2");

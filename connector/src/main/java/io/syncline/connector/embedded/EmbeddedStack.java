@@ -94,9 +94,13 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param partitions partitions of the changes topic
      * @param pluginPath the folder that holds the built plugin folder (the worker's plugin.path)
      * @param configSamples the folder of connector JSON samples registered by {@link #startSync}
+     * @param coordinators Raft coordinator peers (0: none)
+     * @param workers 0: the broker, one Connect worker and the coordinator peers run in this JVM; N: the
+     *     broker, N Connect workers (one Connect cluster) and each coordinator peer run as separate
+     *     processes that can be killed, paused and restarted
      */
     public record Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples,
-            int coordinators) {
+            int coordinators, int workers) {
         public Options {
             sites = List.copyOf(sites);
             if (partitions < 1) {
@@ -105,15 +109,28 @@ public final class EmbeddedStack implements AutoCloseable {
             if (coordinators < 0 || coordinators > 7) {
                 throw new IllegalArgumentException("coordinators was " + coordinators + ", must be between 0 and 7");
             }
+            if (workers < 0 || workers > 8) {
+                throw new IllegalArgumentException("workers was " + workers + ", must be between 0 and 8");
+            }
+        }
+
+        public Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples,
+                int coordinators) {
+            this(sites, group, partitions, pluginPath, configSamples, coordinators, 0);
         }
 
         public Options(List<SiteSpec> sites, String group, int partitions, Path pluginPath, Path configSamples) {
             this(sites, group, partitions, pluginPath, configSamples, 0);
         }
 
-        /** With an in-process Raft coordinator of {@code peers} peers (0: none). */
+        /** With a Raft coordinator of {@code peers} peers (0: none). */
         public Options withCoordinators(int peers) {
-            return new Options(sites, group, partitions, pluginPath, configSamples, peers);
+            return new Options(sites, group, partitions, pluginPath, configSamples, peers, workers);
+        }
+
+        /** With the broker, {@code count} Connect workers and the coordinator peers as separate processes. */
+        public Options withWorkerProcesses(int count) {
+            return new Options(sites, group, partitions, pluginPath, configSamples, coordinators, count);
         }
 
         /** Defaults: group {@code demo}, 4 partitions, paths from system properties. */
@@ -122,7 +139,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         public Options withGroup(String newGroup) {
-            return new Options(sites, newGroup, partitions, pluginPath, configSamples, coordinators);
+            return new Options(sites, newGroup, partitions, pluginPath, configSamples, coordinators, workers);
         }
     }
 
@@ -132,6 +149,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedConnect connect;
     private final Map<String, PostgresServer> sites;
     private final CoordinatorCluster coordinator;
+    private final ProcessParts processes;
     private final Duration startupTime;
     private final List<String> tables = new ArrayList<>();
     /** The same map as {@link #sites}, writable: {@link #joinSite} adds to it. */
@@ -140,8 +158,10 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Map<String, String> syncSinkSettings = new LinkedHashMap<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
-            Map<String, PostgresServer> sites, CoordinatorCluster coordinator, Duration startupTime) {
+            Map<String, PostgresServer> sites, CoordinatorCluster coordinator, ProcessParts processes,
+            Duration startupTime) {
         this.options = options;
+        this.processes = processes;
         this.coordinator = coordinator;
         this.workDir = workDir;
         this.kafka = kafka;
@@ -195,20 +215,29 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new UncheckedIOException("cannot create a work folder for the embedded stack", e);
         }
         ExecutorService pool = Executors.newFixedThreadPool(options.sites().size() + 2);
-        CompletableFuture<EmbeddedKafka> kafkaFuture =
-                CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workDir.resolve("kafka")), pool);
+        boolean processMode = options.workers() > 0;
+        Path logDir = ProcessParts.logDir(workDir);
+        CompletableFuture<EmbeddedKafka> kafkaFuture = CompletableFuture.supplyAsync(() -> processMode
+                ? EmbeddedKafka.startProcess(workDir.resolve("kafka"), logDir)
+                : EmbeddedKafka.start(workDir.resolve("kafka")), pool);
         Map<String, CompletableFuture<PostgresServer>> siteFutures = new LinkedHashMap<>();
         for (SiteSpec site : options.sites()) {
             siteFutures.put(site.id(), CompletableFuture.supplyAsync(
                     () -> PostgresServer.start(workDir.resolve("site-" + site.id()), "site_" + site.id()), pool));
         }
-        CompletableFuture<CoordinatorCluster> coordinatorFuture = options.coordinators() == 0
+        CompletableFuture<CoordinatorProcesses> peerProcessesFuture = !processMode || options.coordinators() == 0
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> CoordinatorProcesses.start(options.coordinators(),
+                        workDir.resolve("coordinator"), logDir), pool);
+        CompletableFuture<CoordinatorCluster> coordinatorFuture = options.coordinators() == 0 || processMode
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> CoordinatorCluster.start(options.coordinators(),
                         workDir.resolve("coordinator"), CoordinatorTuning.fast()), pool);
         EmbeddedKafka kafka = null;
         EmbeddedConnect connect = null;
         CoordinatorCluster coordinator = null;
+        ProcessParts processes = null;
+        CoordinatorProcesses peerProcesses = null;
         Map<String, PostgresServer> sites = new LinkedHashMap<>();
         try {
             List<RuntimeException> failures = new ArrayList<>();
@@ -228,6 +257,7 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             try {
                 coordinator = coordinatorFuture.join();
+                peerProcesses = peerProcessesFuture.join();
             } catch (CompletionException e) {
                 failures.add(new IllegalStateException("the coordinator did not start: " + e.getCause().getMessage(),
                         e.getCause()));
@@ -241,14 +271,25 @@ public final class EmbeddedStack implements AutoCloseable {
             if (coordinator != null) {
                 workerOverrides.put("syncline.coordinator.peers", coordinator.peersSpec());
             }
+            if (peerProcesses != null) {
+                workerOverrides.put("syncline.coordinator.peers", peerProcesses.peersSpec());
+            }
             workerOverrides.putAll(workerSettings);
-            connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
+            if (processMode) {
+                processes = ProcessParts.start(options.workers(), kafka, peerProcesses, options.pluginPath(),
+                        workerOverrides, workDir, logDir);
+            } else {
+                connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
+            }
             kafka.createTopic(options.group() + ".changes", options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             LOG.info("Embedded stack up in {} ms: Kafka {}, Connect {}, sites {}", took.toMillis(),
-                    kafka.bootstrapServers(), connect.restUrl(), sites.keySet());
-            return new EmbeddedStack(options, workDir, kafka, connect, sites, coordinator, took);
+                    kafka.bootstrapServers(), connect != null ? connect.restUrl() : processes.restUrls(),
+                    sites.keySet());
+            return new EmbeddedStack(options, workDir, kafka, connect, sites, coordinator, processes, took);
         } catch (RuntimeException e) {
+            closeQuietly(processes);
+            closeQuietly(peerProcesses);
             closeQuietly(connect);
             closeQuietly(kafka);
             closeQuietly(coordinator);
@@ -283,12 +324,44 @@ public final class EmbeddedStack implements AutoCloseable {
         return java.util.Optional.ofNullable(coordinator);
     }
 
+    /**
+     * The in-process Connect worker.
+     *
+     * @throws IllegalStateException when the workers run as processes (see {@link #workerProcesses()})
+     */
     public EmbeddedConnect connect() {
+        if (connect == null) {
+            throw new IllegalStateException("the Connect workers run as processes; use workerProcesses() or restUrl()");
+        }
         return connect;
     }
 
+    /** A client for the REST API of the Connect cluster (in process mode: a worker that runs and is not paused). */
     public ConnectRestClient rest() {
-        return connect.restClient();
+        return connect != null ? connect.restClient() : processes.liveWorker().restClient();
+    }
+
+    /** The base URL of a Connect worker's REST API (in process mode: one that runs and is not paused). */
+    public String restUrl() {
+        return rest().baseUrl();
+    }
+
+    /** The Connect workers running as processes; empty when the worker runs in this JVM. */
+    public List<ConnectWorkerProcess> workerProcesses() {
+        return processes == null ? List.of() : processes.workers();
+    }
+
+    /** The coordinator peers running as processes, or empty. */
+    public java.util.Optional<CoordinatorProcesses> coordinatorProcesses() {
+        return java.util.Optional.ofNullable(processes).map(ProcessParts::coordinator);
+    }
+
+    /** The coordinator's peers as {@code n1=host:port,...}, or empty when started without a coordinator. */
+    public java.util.Optional<String> coordinatorPeers() {
+        if (coordinator != null) {
+            return java.util.Optional.of(coordinator.peersSpec());
+        }
+        return coordinatorProcesses().map(CoordinatorProcesses::peersSpec);
     }
 
     /** The sites by id, in the order they were given. */
@@ -354,9 +427,7 @@ public final class EmbeddedStack implements AutoCloseable {
         long startedAt = System.nanoTime();
         List<String> names = new ArrayList<>();
         Map<String, String> sinkSettings = new LinkedHashMap<>();
-        if (coordinator != null) {
-            sinkSettings.put("coordinator.peers", coordinator.peersSpec());
-        }
+        coordinatorPeers().ifPresent(peers -> sinkSettings.put("coordinator.peers", peers));
         sinkSettings.putAll(sinkOverrides);
         syncSinkSettings.putAll(sinkSettings);
         for (String siteId : sites.keySet()) {
@@ -479,8 +550,18 @@ public final class EmbeddedStack implements AutoCloseable {
      */
     public String describeJson() {
         ObjectNode root = JSON.createObjectNode();
-        root.put("connect", connect.restUrl());
+        root.put("connect", restUrl());
         root.put("kafka", kafka.bootstrapServers());
+        root.put("kafkaPid", kafka.pid());
+        long self = ProcessHandle.current().pid();
+        var workerNodes = root.putArray("workers");
+        if (processes == null) {
+            workerNodes.addObject().put("url", connect.restUrl()).put("pid", self);
+        } else {
+            for (ConnectWorkerProcess w : processes.workers()) {
+                workerNodes.addObject().put("url", w.restUrl()).put("pid", w.pid());
+            }
+        }
         root.put("group", options.group());
         root.put("changesTopic", changesTopic());
         ObjectNode siteNodes = root.putObject("sites");
@@ -500,7 +581,15 @@ public final class EmbeddedStack implements AutoCloseable {
         if (coordinator != null) {
             ObjectNode c = root.putObject("coordinator");
             c.put("peers", coordinator.peersSpec());
+            ObjectNode pids = c.putObject("pids");
+            coordinator.ids().forEach(id -> pids.put(id, self));
         }
+        coordinatorProcesses().ifPresent(peers -> {
+            ObjectNode c = root.putObject("coordinator");
+            c.put("peers", peers.peersSpec());
+            ObjectNode pids = c.putObject("pids");
+            peers.pids().forEach(pids::put);
+        });
         root.put("startupMs", startupTime.toMillis());
         try {
             return JSON.writeValueAsString(root);
@@ -512,6 +601,7 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Stops the worker, the broker and every site, and deletes their files. */
     @Override
     public void close() {
+        closeQuietly(processes);
         closeQuietly(connect);
         closeQuietly(kafka);
         closeQuietly(coordinator);
