@@ -76,7 +76,7 @@ final class BenchCommand {
         Map<String, String> worker = largeTx > 0 ? Map.of()
                 : Map.of("plugin.path", options.pluginPath().toAbsolutePath() + "," + benchPlugins(options));
         try (HeapWatch heap = HeapWatch.start(); EmbeddedStack stack = EmbeddedStack.start(options, worker)) {
-            Duration timeout = Duration.ofSeconds(Math.max(180, Math.max(rows, largeTx) / 100));
+            Duration timeout = Duration.ofSeconds(Math.max(600, Math.max(rows, largeTx) / 100));
             BenchPhases phases = new BenchPhases(stack, timeout);
             return largeTx > 0 ? largeTransaction(stack, phases, heap, largeTx)
                     : compare(stack, phases, heap, rows, lagSeconds);
