@@ -27,6 +27,7 @@ public final class SynclineCli {
               coordinator  run one peer of the Raft coordinator
               join         seed a new site of a running mesh from an existing site
               replay       put a site's dead-lettered changes back on the changes topic (after a fix)
+              gc           delete tombstones every site holds, once every site has applied past them
               run      run one site's capture and apply without Kafka Connect (Debezium embedded engine, existing Kafka)
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
               bench    measure Syncline against Debezium + JDBC sink and plain JDBC; last line is JSON
@@ -64,6 +65,7 @@ public final class SynclineCli {
                 case "bench" -> new BenchCommand(out, err).run(rest).code();
                 case "join" -> new JoinCommand(out, System.in).run(rest).code();
                 case "replay" -> new ReplayCommand(out).run(rest).code();
+                case "gc" -> new GcCommand(out, err, System.in).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield ExitCode.OK.code();

@@ -305,3 +305,14 @@ CREATE TABLE IF NOT EXISTS syncline.known_columns (
     changed_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (table_name, column_name)
 );
+
+-- Tombstone garbage-collection rounds that deleted meta entries here (syncline gc; schema version 5):
+-- the round id, the tombstones known at every site, the entries deleted here, and the changes-topic
+-- offsets every site had applied before the deletion (docs/design.md, "Tombstones").
+CREATE TABLE IF NOT EXISTS syncline.gc_rounds (
+    round_id        text    PRIMARY KEY,
+    collected_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    candidates      integer NOT NULL,
+    collected       integer NOT NULL,
+    applied_offsets text    NOT NULL
+);
