@@ -2,7 +2,7 @@ package io.syncline.connector.cli;
 
 import io.syncline.connector.embedded.Deadlines;
 import io.syncline.connector.embedded.EmbeddedStack;
-import io.syncline.connector.embedded.PostgresServer;
+import io.syncline.connector.embedded.SiteServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ final class BenchPhases {
 
     /** The same rows upserted straight into b by one client with batched JDBC. */
     Throughput ceiling(BenchTable table, long rows) throws SQLException {
-        PostgresServer b = stack.site("b");
+        SiteServer b = stack.site("b");
         try (Connection c = DriverManager.getConnection(b.jdbcUrl() + "?reWriteBatchedInserts=true", b.user(),
                 b.password())) {
             String start = now(c);

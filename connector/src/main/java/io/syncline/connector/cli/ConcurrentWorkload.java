@@ -23,6 +23,11 @@ public final class ConcurrentWorkload {
     public static final String SCHEMA = "CREATE TABLE IF NOT EXISTS %s (id bigint PRIMARY KEY, owner text NOT NULL, "
             + "balance bigint NOT NULL, note text, updated_at timestamptz NOT NULL DEFAULT now())";
 
+    /** The same table at a MariaDB site ({@code %s} is {@code public.t}: table t of database public). */
+    public static final String MARIADB_SCHEMA = "CREATE TABLE IF NOT EXISTS %s (id bigint PRIMARY KEY, "
+            + "owner text NOT NULL, balance bigint NOT NULL, note text, "
+            + "updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6))";
+
     /** What one site did: operations in committed transactions, and transactions the database refused. */
     public record Result(int committedOperations, int refusedTransactions) {
     }
@@ -55,8 +60,11 @@ public final class ConcurrentWorkload {
         int refused = 0;
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                        + " (id, owner, balance, note) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        // An insert of a key that exists does nothing (and fires no trigger) at either engine.
+        boolean mariaDb = c.getMetaData().getURL().startsWith("jdbc:mariadb:");
+        try (PreparedStatement insert = c.prepareStatement(mariaDb
+                        ? "INSERT IGNORE INTO " + table + " (id, owner, balance, note) VALUES (?, ?, ?, ?)"
+                        : "INSERT INTO " + table + " (id, owner, balance, note) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
                 PreparedStatement update = c.prepareStatement("UPDATE " + table
                         + " SET balance = balance + ?, note = ?, updated_at = now() WHERE id = ?");
                 PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?");

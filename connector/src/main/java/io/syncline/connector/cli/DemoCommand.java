@@ -21,22 +21,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code syncline demo}: several PostgreSQL sites written at the same time on hot keys, the
+ * {@code syncline demo}: several sites (PostgreSQL, or mixed with MariaDB through {@code --engines})
+ * written at the same time on hot keys, the
  * conflicts resolved along the way, and a comparison of every site ({@link MeshVerification}) once
  * all changes are applied. The last line starts with {@code converged} or {@code DIVERGED}.
  */
 final class DemoCommand {
 
     static final String HELP = """
-            Usage: syncline demo [--sites N] [--changes N] [--keys N] [--seed N]
+            Usage: syncline demo [--sites N] [--engines postgres,mariadb] [--changes N] [--keys N] [--seed N]
 
-            Starts Kafka, Kafka Connect and N private PostgreSQL sites (a, b, c, ...), registers Syncline's
+            Starts Kafka, Kafka Connect and N private database sites (a, b, c, ...), registers Syncline's
             connectors from config-samples/ through the Connect REST API, lets every site write inserts,
             updates, deletes and primary-key changes on the same hot keys at the same time, waits until
             every change is applied everywhere, shows the conflicts the sites resolved, and compares all
             sites' rows the way syncline verify does.
 
               --sites N     sites, 2 to 5 (default 3)
+              --engines L   the sites' engines, given in turn to a, b, c, ... (default postgres);
+                            postgres,mariadb makes a mixed mesh
               --changes N   operations written at each site (default 2000)
               --keys N      distinct keys the sites fight over (default 500)
               --seed N      workload seed (default: random, printed)
@@ -55,7 +58,7 @@ final class DemoCommand {
     }
 
     ExitCode run(List<String> args) {
-        CommandLine line = new CommandLine(args, Set.of("sites", "changes", "keys", "seed"), Set.of());
+        CommandLine line = new CommandLine(args, Set.of("sites", "engines", "changes", "keys", "seed"), Set.of());
         if (line.help()) {
             out.print(HELP);
             return ExitCode.OK;
@@ -73,13 +76,23 @@ final class DemoCommand {
         for (int i = 0; i < siteCount; i++) {
             sites.add(String.valueOf((char) ('a' + i)));
         }
-        String spec = String.join(",", sites.stream().map(s -> s + ":postgres").toList());
-        out.println("Starting the embedded stack: Kafka broker, Kafka Connect worker, PostgreSQL sites "
-                + String.join(", ", sites) + " ...");
+        List<String> engines = List.of(line.get("engines", "postgres").split(","));
+        for (String engine : engines) {
+            if (!engine.equals("postgres") && !engine.equals("mariadb")) {
+                throw new CommandLine.UsageException("--engines names '" + engine + "'; use postgres and mariadb");
+            }
+        }
+        List<String> specs = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            specs.add(sites.get(i) + ":" + engines.get(i % engines.size()));
+        }
+        String spec = String.join(",", specs);
+        out.println("Starting the embedded stack: Kafka broker, Kafka Connect worker, sites " + spec + " ...");
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.sites(spec))) {
             out.printf("Stack up in %.1f s (Kafka %s, Connect %s)%n", stack.startupTime().toMillis() / 1000.0,
                     stack.kafka().bootstrapServers(), stack.connect().restUrl());
-            stack.applySql(String.format(ConcurrentWorkload.SCHEMA, TABLE));
+            stack.applySql(String.format(ConcurrentWorkload.SCHEMA, TABLE),
+                    String.format(ConcurrentWorkload.MARIADB_SCHEMA, TABLE));
             long syncStart = System.nanoTime();
             stack.startSync(List.of(TABLE.toString()), Map.of("apply.ledger.enabled", "true"));
             out.printf("Connectors registered from config-samples/ and running at %d sites in %.1f s%n", siteCount,

@@ -100,6 +100,9 @@ public final class MeshVerification {
         if (sites.isEmpty()) {
             throw new IllegalArgumentException("no site to verify " + table + " at");
         }
+        if (CrossEngineVerification.needed(sites)) {
+            return new CrossEngineVerification(listedKeys).verify(sites, table);
+        }
         List<Snapshot> snapshots = new ArrayList<>();
         TableVerdict verdict;
         try {

@@ -1,7 +1,7 @@
 package io.syncline.connector.cli;
 
 import io.syncline.connector.embedded.EmbeddedStack;
-import io.syncline.connector.embedded.PostgresServer;
+import io.syncline.connector.embedded.SiteServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,7 +40,7 @@ final class PeerPipeline {
     }
 
     Map<String, String> sourceConfig(String siteId) {
-        PostgresServer site = stack.site(siteId);
+        SiteServer site = stack.site(siteId);
         Map<String, String> c = new LinkedHashMap<>();
         c.put("connector.class", SOURCE_CLASS);
         c.put("tasks.max", "1");
@@ -67,7 +67,7 @@ final class PeerPipeline {
     }
 
     Map<String, String> sinkConfig(String siteId) {
-        PostgresServer site = stack.site(siteId);
+        SiteServer site = stack.site(siteId);
         Map<String, String> c = new LinkedHashMap<>();
         c.put("connector.class", SINK_CLASS);
         c.put("tasks.max", "1");

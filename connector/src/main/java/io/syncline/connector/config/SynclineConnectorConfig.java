@@ -26,6 +26,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
 
     public static final String SYNC_GROUP = "sync.group";
     public static final String SITE_ID = "site.id";
+    public static final String DATABASE_ENGINE = "database.engine";
     public static final String DATABASE_HOSTNAME = "database.hostname";
     public static final String DATABASE_PORT = "database.port";
     public static final String DATABASE_USER = "database.user";
@@ -57,6 +58,11 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
                         + "primary key.",
                 GROUP_SITE, ++order, Width.LONG, "Tables");
         order = 0;
+        def.define(DATABASE_ENGINE, Type.STRING, Engine.POSTGRES.configName(), new EngineValidator(),
+                Importance.HIGH, "The site's database engine: postgres (capture from the WAL with pgoutput) or "
+                        + "mariadb (capture from the binary log in ROW format; MySQL-compatible servers untested). "
+                        + "For mariadb a table schema.table is table 'table' of database 'schema'.",
+                GROUP_DATABASE, ++order, Width.SHORT, "Engine");
         def.define(DATABASE_HOSTNAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                 Importance.HIGH, "Host name or address of the site's database server.",
                 GROUP_DATABASE, ++order, Width.MEDIUM, "Host");
@@ -112,6 +118,11 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         return Map.of();
     }
 
+    /** The site's database engine. */
+    public Engine engine() {
+        return Engine.of(getString(DATABASE_ENGINE));
+    }
+
     public String hostname() {
         return getString(DATABASE_HOSTNAME);
     }
@@ -137,7 +148,10 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + hostname() + ":" + port() + "/" + dbname();
+        return switch (engine()) {
+            case POSTGRES -> "jdbc:postgresql://" + hostname() + ":" + port() + "/" + dbname();
+            case MARIADB -> "jdbc:mariadb://" + hostname() + ":" + port() + "/" + dbname();
+        };
     }
 
     /** Opens a connection to the site's database, waiting at most {@link #connectTimeout()}. */
@@ -149,7 +163,45 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         props.setProperty("connectTimeout", Long.toString(seconds));
         props.setProperty("loginTimeout", Long.toString(seconds));
         props.setProperty("ApplicationName", "syncline-" + getString(SITE_ID));
+        if (engine() == Engine.MARIADB) {
+            props.setProperty("connectTimeout", Long.toString(seconds * 1000));
+        }
         return DriverManager.getConnection(jdbcUrl(), props);
+    }
+
+    /** The database engines a site can run. */
+    public enum Engine {
+        POSTGRES, MARIADB;
+
+        /** The name used in configuration and in {@code --sites}: {@code postgres}, {@code mariadb}. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Engine of(String name) {
+            for (Engine engine : values()) {
+                if (engine.configName().equals(name)) {
+                    return engine;
+                }
+            }
+            throw new IllegalArgumentException("engine was '" + name + "', must be postgres or mariadb");
+        }
+    }
+
+    static final class EngineValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                Engine.of(value == null ? "" : value.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, "must be postgres or mariadb");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "[postgres, mariadb]";
+        }
     }
 
     static final class GroupName implements ConfigDef.Validator {

@@ -13,6 +13,8 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
     public static final String SLOT_NAME = "slot.name";
     public static final String PUBLICATION_NAME = "publication.name";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String CAPTURE_SERVER_ID = "capture.server.id";
+    public static final String SCHEMA_HISTORY_BOOTSTRAP_SERVERS = "schema.history.kafka.bootstrap.servers";
 
     private static final String GROUP_CAPTURE = "Capture";
 
@@ -34,6 +36,14 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
         def.define(POLL_INTERVAL_MS, Type.INT, 50, ConfigDef.Range.between(1, 60_000), Importance.LOW,
                 "How long the capture waits for new changes before returning an empty batch; lower is less lag.",
                 GROUP_CAPTURE, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(CAPTURE_SERVER_ID, Type.LONG, 0L, ConfigDef.Range.between(0L, 4_294_967_295L), Importance.LOW,
+                "MariaDB only: the replication server id the capture uses to read the binary log; unique among "
+                        + "the server's replicas. 0 means one derived from the group and site id.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Capture server id");
+        def.define(SCHEMA_HISTORY_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.MEDIUM,
+                "MariaDB only (required there): Kafka bootstrap servers of the topic where the capture keeps the "
+                        + "history of table definitions, <sync.group>.schema-history.<site.id>.",
+                GROUP_CAPTURE, ++order, Width.LONG, "Schema history Kafka");
         return def;
     }
 
@@ -53,6 +63,23 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
 
     public Duration pollInterval() {
         return Duration.ofMillis(getInt(POLL_INTERVAL_MS));
+    }
+
+    /** The replication server id of a MariaDB capture. */
+    public long captureServerId() {
+        long configured = getLong(CAPTURE_SERVER_ID);
+        return configured != 0 ? configured
+                : 100_000L + Math.floorMod((syncGroup() + "/" + siteId()).hashCode(), 1_000_000_000);
+    }
+
+    /** Where a MariaDB capture keeps its table definitions. */
+    public String schemaHistoryBootstrapServers() {
+        return getString(SCHEMA_HISTORY_BOOTSTRAP_SERVERS);
+    }
+
+    /** The topic of a MariaDB capture's table definitions. */
+    public String schemaHistoryTopic() {
+        return syncGroup() + ".schema-history." + siteId();
     }
 
     /** The Debezium topic prefix: names the captured site in Debezium's offsets and metrics. */

@@ -58,9 +58,9 @@ public final class EmbeddedStack implements AutoCloseable {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(engine, "engine");
             io.syncline.core.SiteId.of(id);
-            if (!engine.equals("postgres")) {
+            if (!engine.equals("postgres") && !engine.equals("mariadb")) {
                 throw new IllegalArgumentException("site " + id + " has engine '" + engine
-                        + "'; this build runs postgres sites");
+                        + "'; this build runs postgres and mariadb sites");
             }
         }
 
@@ -147,18 +147,18 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Path workDir;
     private final EmbeddedKafka kafka;
     private final EmbeddedConnect connect;
-    private final Map<String, PostgresServer> sites;
+    private final Map<String, SiteServer> sites;
     private final CoordinatorCluster coordinator;
     private final ProcessParts processes;
     private final Duration startupTime;
     private final List<String> tables = new ArrayList<>();
     /** The same map as {@link #sites}, writable: {@link #joinSite} adds to it. */
-    private final Map<String, PostgresServer> siteServers;
+    private final Map<String, SiteServer> siteServers;
     /** The sink settings of {@link #startSync}, for sites that join later. */
     private final Map<String, String> syncSinkSettings = new LinkedHashMap<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
-            Map<String, PostgresServer> sites, CoordinatorCluster coordinator, ProcessParts processes,
+            Map<String, SiteServer> sites, CoordinatorCluster coordinator, ProcessParts processes,
             Duration startupTime) {
         this.options = options;
         this.processes = processes;
@@ -220,10 +220,9 @@ public final class EmbeddedStack implements AutoCloseable {
         CompletableFuture<EmbeddedKafka> kafkaFuture = CompletableFuture.supplyAsync(() -> processMode
                 ? EmbeddedKafka.startProcess(workDir.resolve("kafka"), logDir)
                 : EmbeddedKafka.start(workDir.resolve("kafka")), pool);
-        Map<String, CompletableFuture<PostgresServer>> siteFutures = new LinkedHashMap<>();
+        Map<String, CompletableFuture<SiteServer>> siteFutures = new LinkedHashMap<>();
         for (SiteSpec site : options.sites()) {
-            siteFutures.put(site.id(), CompletableFuture.supplyAsync(
-                    () -> PostgresServer.start(workDir.resolve("site-" + site.id()), "site_" + site.id()), pool));
+            siteFutures.put(site.id(), CompletableFuture.supplyAsync(() -> startSite(workDir, site), pool));
         }
         CompletableFuture<CoordinatorProcesses> peerProcessesFuture = !processMode || options.coordinators() == 0
                 ? CompletableFuture.completedFuture(null)
@@ -238,10 +237,10 @@ public final class EmbeddedStack implements AutoCloseable {
         CoordinatorCluster coordinator = null;
         ProcessParts processes = null;
         CoordinatorProcesses peerProcesses = null;
-        Map<String, PostgresServer> sites = new LinkedHashMap<>();
+        Map<String, SiteServer> sites = new LinkedHashMap<>();
         try {
             List<RuntimeException> failures = new ArrayList<>();
-            for (Map.Entry<String, CompletableFuture<PostgresServer>> entry : siteFutures.entrySet()) {
+            for (Map.Entry<String, CompletableFuture<SiteServer>> entry : siteFutures.entrySet()) {
                 try {
                     sites.put(entry.getKey(), entry.getValue().join());
                 } catch (CompletionException e) {
@@ -293,13 +292,43 @@ public final class EmbeddedStack implements AutoCloseable {
             closeQuietly(connect);
             closeQuietly(kafka);
             closeQuietly(coordinator);
-            for (PostgresServer server : sites.values()) {
+            for (SiteServer server : sites.values()) {
                 closeQuietly(server);
             }
             FileTree.deleteQuietly(workDir);
             throw e;
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /**
+     * A MariaDB site holds the synced tables in database {@code public}, so a table {@code public.t}
+     * has the same name at PostgreSQL and MariaDB sites.
+     */
+    private static SiteServer startSite(Path workDir, SiteSpec site) {
+        Path dir = workDir.resolve("site-" + site.id());
+        return "mariadb".equals(site.engine()) ? MariaDbServer.start(dir, "public")
+                : PostgresServer.start(dir, "site_" + site.id());
+    }
+
+    /** Runs one SQL script at the PostgreSQL sites and another at the MariaDB sites. */
+    public void applySql(String postgresSql, String mariaDbSql) {
+        for (Map.Entry<String, SiteServer> site : sites.entrySet()) {
+            boolean mariaDb = "mariadb".equals(site.getValue().engine());
+            try (Connection c = site.getValue().connect(); Statement st = c.createStatement()) {
+                if (!mariaDb) {
+                    st.execute(postgresSql);
+                    continue;
+                }
+                for (String statement : mariaDbSql.split(";\\s*(\\n|$)")) {
+                    if (!statement.isBlank()) {
+                        st.execute(statement);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("the schema failed at site " + site.getKey() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -365,32 +394,29 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The sites by id, in the order they were given. */
-    public Map<String, PostgresServer> sites() {
+    public Map<String, SiteServer> sites() {
         return sites;
     }
 
-    public PostgresServer site(String id) {
-        PostgresServer server = sites.get(id);
+    public SiteServer site(String id) {
+        SiteServer server = sites.get(id);
         if (server == null) {
             throw new IllegalArgumentException("no site '" + id + "' in this stack; sites are " + sites.keySet());
         }
         return server;
     }
 
-    /** Runs a SQL script (e.g. the schema) at every site. */
+    /**
+     * Runs a SQL script (e.g. the schema) at every site; at a MariaDB site statement by statement
+     * (each ending with {@code ;} at the end of a line), so the script must suit both engines.
+     */
     public void applySql(String sql) {
-        for (Map.Entry<String, PostgresServer> site : sites.entrySet()) {
-            try (Connection c = site.getValue().connect(); Statement st = c.createStatement()) {
-                st.execute(sql);
-            } catch (SQLException e) {
-                throw new IllegalStateException("the schema failed at site " + site.getKey() + ": " + e.getMessage(), e);
-            }
-        }
+        applySql(sql, sql);
     }
 
     /** The placeholder values of a site for the connector samples. */
     public Map<String, String> templateValues(String siteId, List<String> tableNames) {
-        PostgresServer server = site(siteId);
+        SiteServer server = site(siteId);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("group", options.group());
         values.put("site", siteId);
@@ -404,13 +430,19 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public ConnectorTemplate sourceConnector(String siteId, List<String> tableNames) {
-        return ConnectorTemplate.load(options.configSamples().resolve("postgres-source.json"),
+        ConnectorTemplate source = ConnectorTemplate.load(options.configSamples().resolve("postgres-source.json"),
                 templateValues(siteId, tableNames));
+        if (!"mariadb".equals(site(siteId).engine())) {
+            return source;
+        }
+        return source.with(Map.of("database.engine", "mariadb",
+                "schema.history.kafka.bootstrap.servers", kafka.bootstrapServers()));
     }
 
     public ConnectorTemplate sinkConnector(String siteId, List<String> tableNames) {
-        return ConnectorTemplate.load(options.configSamples().resolve("postgres-sink.json"),
+        ConnectorTemplate sink = ConnectorTemplate.load(options.configSamples().resolve("postgres-sink.json"),
                 templateValues(siteId, tableNames));
+        return "mariadb".equals(site(siteId).engine()) ? sink.with(Map.of("database.engine", "mariadb")) : sink;
     }
 
     /**
@@ -491,6 +523,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Waits until the site's replication slot is in use, so no write from now on is missed. */
     public void awaitCaptureStreaming(String siteId, List<String> tableNames) {
+        if ("mariadb".equals(site(siteId).engine())) {
+            awaitBinlogReader(siteId);
+            return;
+        }
         String slot = new SynclineSourceConnectorConfig(sourceConnector(siteId, tableNames).config()).slotName();
         long deadline = System.nanoTime() + RUNNING_TIMEOUT.toNanos();
         try (Connection c = site(siteId).connect();
@@ -512,6 +548,17 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check the replication slot of site " + siteId, e);
         }
+    }
+
+    /** Waits until a replica (the capture) reads the MariaDB site's binary log. */
+    private void awaitBinlogReader(String siteId) {
+        Deadlines.await("the capture of site " + siteId + " reads the binary log", RUNNING_TIMEOUT, () -> {
+            try (Connection c = site(siteId).connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                            + "WHERE COMMAND LIKE 'Binlog Dump%'")) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        }, () -> String.valueOf(failures()));
     }
 
     /**
@@ -565,10 +612,10 @@ public final class EmbeddedStack implements AutoCloseable {
         root.put("group", options.group());
         root.put("changesTopic", changesTopic());
         ObjectNode siteNodes = root.putObject("sites");
-        for (Map.Entry<String, PostgresServer> entry : sites.entrySet()) {
-            PostgresServer s = entry.getValue();
+        for (Map.Entry<String, SiteServer> entry : sites.entrySet()) {
+            SiteServer s = entry.getValue();
             ObjectNode node = siteNodes.putObject(entry.getKey());
-            node.put("engine", "postgres");
+            node.put("engine", s.engine());
             node.put("host", s.host());
             node.put("port", s.port());
             node.put("database", s.database());
@@ -605,7 +652,7 @@ public final class EmbeddedStack implements AutoCloseable {
         closeQuietly(connect);
         closeQuietly(kafka);
         closeQuietly(coordinator);
-        for (PostgresServer server : sites.values()) {
+        for (SiteServer server : sites.values()) {
             closeQuietly(server);
         }
         FileTree.deleteQuietly(workDir);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements SiteServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
@@ -95,6 +95,12 @@ public final class PostgresServer implements AutoCloseable {
                 server.host(), server.port, EmbeddedKafka.elapsedMillis(startedAt), database, USER,
                 binaries.binDir(), server.dataDir());
         return server;
+    }
+
+    /** {@code postgres}. */
+    @Override
+    public String engine() {
+        return "postgres";
     }
 
     /** Always {@code 127.0.0.1}. */

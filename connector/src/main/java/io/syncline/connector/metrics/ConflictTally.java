@@ -1,7 +1,6 @@
 package io.syncline.connector.metrics;
 
 import io.syncline.core.ChangeEvent;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +29,16 @@ final class ConflictTally {
              ORDER BY c.id DESC
              LIMIT ?""";
 
+    /** The same query with the dots as a list of row values, for engines without arrays (MariaDB). */
+    private static String rowListSelect(int dots) {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < dots; i++) {
+            in.append(i == 0 ? "" : ", ").append("(?, ?)");
+        }
+        return "SELECT c.id, c.conflict_type, c.rule FROM syncline.conflicts c WHERE c.id > ? AND c.resolved_at_site = ?"
+                + " AND (c.incoming_origin, c.incoming_seq) IN (" + in + ") ORDER BY c.id DESC LIMIT ?";
+    }
+
     private final String site;
     /** Every conflict row of an earlier batch of this task has an id at most this. */
     private long floor;
@@ -53,14 +62,22 @@ final class ConflictTally {
             sequences[i] = events.get(i).dot().sequence();
         }
         List<Logged> logged = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
-            Array originArray = connection.createArrayOf("text", origins);
-            Array sequenceArray = connection.createArrayOf("bigint", sequences);
+        boolean postgres = connection.getMetaData().getURL().startsWith("jdbc:postgresql:");
+        try (PreparedStatement ps = connection.prepareStatement(postgres ? SELECT : rowListSelect(events.size()))) {
             ps.setLong(1, floor);
             ps.setString(2, site);
-            ps.setArray(3, originArray);
-            ps.setArray(4, sequenceArray);
-            ps.setInt(5, expected);
+            if (postgres) {
+                ps.setArray(3, connection.createArrayOf("text", origins));
+                ps.setArray(4, connection.createArrayOf("bigint", sequences));
+                ps.setInt(5, expected);
+            } else {
+                int i = 3;
+                for (int e = 0; e < origins.length; e++) {
+                    ps.setString(i++, origins[e]);
+                    ps.setLong(i++, sequences[e]);
+                }
+                ps.setInt(i, expected);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     logged.add(new Logged(rs.getLong(1), rs.getString(2), rs.getString(3)));

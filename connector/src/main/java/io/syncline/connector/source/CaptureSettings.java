@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
-/** The configuration of the Debezium PostgreSQL task that Syncline's source task runs inside. */
+/** The configuration of the Debezium task (PostgreSQL or MariaDB) that Syncline's source task runs inside. */
 final class CaptureSettings {
 
     static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
@@ -16,6 +16,67 @@ final class CaptureSettings {
     }
 
     static Map<String, String> debezium(SynclineSourceConnectorConfig config, String connectorName) {
+        return switch (config.engine()) {
+            case POSTGRES -> postgres(config, connectorName);
+            case MARIADB -> mariaDb(config, connectorName);
+        };
+    }
+
+    /**
+     * Debezium's MariaDB connector: the binary log from now on (no snapshot of data), tinyint(1) as
+     * boolean, unsigned bigint and decimals exact, table definitions kept in a Kafka topic.
+     */
+    static Map<String, String> mariaDb(SynclineSourceConnectorConfig config, String connectorName) {
+        if (config.schemaHistoryBootstrapServers().isBlank()) {
+            throw new IllegalArgumentException(SynclineSourceConnectorConfig.SCHEMA_HISTORY_BOOTSTRAP_SERVERS
+                    + " is required for a mariadb site; set it to the Kafka bootstrap servers");
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put("name", connectorName);
+        props.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        props.put("database.hostname", config.hostname());
+        props.put("database.port", Integer.toString(config.port()));
+        props.put("database.user", config.user());
+        props.put("database.password", config.password().value());
+        props.put("database.server.id", Long.toString(config.captureServerId()));
+        props.put("topic.prefix", config.capturePrefix());
+        StringJoiner databases = new StringJoiner(",");
+        StringJoiner tables = new StringJoiner(",");
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (TableRef table : config.tables()) {
+            tables.add(Pattern.quote(table.toString()));
+            seen.add(table.schema());
+        }
+        seen.add("syncline");
+        seen.forEach(db -> databases.add(Pattern.quote(db)));
+        tables.add(Pattern.quote(ChangePairing.META_TABLE));
+        tables.add(Pattern.quote(ChangePairing.CONFLICTS_TABLE));
+        props.put("database.include.list", databases.toString());
+        props.put("table.include.list", tables.toString());
+        props.put("snapshot.mode", "no_data");
+        props.put("snapshot.locking.mode", "none");
+        props.put("schema.history.internal.kafka.bootstrap.servers", config.schemaHistoryBootstrapServers());
+        props.put("schema.history.internal.kafka.topic", config.schemaHistoryTopic());
+        props.put("schema.history.internal.store.only.captured.tables.ddl", "true");
+        props.put("include.schema.changes", "false");
+        props.put("decimal.handling.mode", "precise");
+        props.put("bigint.unsigned.handling.mode", "precise");
+        props.put("time.precision.mode", "adaptive_time_microseconds");
+        props.put("binary.handling.mode", "bytes");
+        props.put("converters", "boolean");
+        props.put("boolean.type", "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter");
+        props.put("tombstones.on.delete", "false");
+        props.put("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
+        props.put("max.batch.size", "4096");
+        props.put("max.queue.size", "16384");
+        props.put("provide.transaction.metadata", "false");
+        props.put("heartbeat.interval.ms", "10000");
+        props.put("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
+        props.put("include.unknown.datatypes", "false");
+        return props;
+    }
+
+    private static Map<String, String> postgres(SynclineSourceConnectorConfig config, String connectorName) {
         Map<String, String> props = new HashMap<>();
         props.put("name", connectorName);
         props.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");

@@ -87,13 +87,13 @@ final class ChangePairing {
             return new Outcome(Optional.empty(), List.of(record));
         }
         Struct source = value.getStruct("source");
-        Object txId = source.schema().field("txId") == null ? null : source.get("txId");
+        Object txId = transactionOf(source);
         List<SourceRecord> dropped = new ArrayList<>();
         if (txId != null && !txId.equals(currentTx)) {
             dropStale(txId, dropped);
             currentTx = txId;
         }
-        String table = source.getString("schema") + "." + source.getString("table");
+        String table = namespaceOf(source) + "." + source.getString("table");
         if (META_TABLE.equals(table)) {
             return meta(record, value, source, txId, dropped);
         }
@@ -161,7 +161,7 @@ final class ChangePairing {
         String table = after.getString("table_name");
         String key = after.getString("pk");
         String origin = after.getString("origin");
-        Boolean localWrite = after.schema().field("local_write") == null ? Boolean.TRUE : after.getBoolean("local_write");
+        Boolean localWrite = after.schema().field("local_write") == null ? Boolean.TRUE : flag(after.get("local_write"));
         if (!self.value().equals(origin) || !Boolean.TRUE.equals(localWrite)) {
             // Written by a Syncline apply (another site's change, or a merge of concurrent ones).
             droppedForeign++;
@@ -208,6 +208,33 @@ final class ChangePairing {
         dropped.add(row.record());
     }
 
+    /**
+     * The transaction of a captured change: PostgreSQL's txId; MariaDB's source block has none, but
+     * every transaction in its binary log has a GTID.
+     */
+    private static Object transactionOf(Struct source) {
+        if (source.schema().field("txId") != null && source.get("txId") != null) {
+            return source.get("txId");
+        }
+        return source.schema().field("gtid") == null ? null : source.get("gtid");
+    }
+
+    /** PostgreSQL's schema, MariaDB's database (its source block has no schema). */
+    private static String namespaceOf(Struct source) {
+        if (source.schema().field("schema") != null && source.get("schema") != null) {
+            return source.getString("schema");
+        }
+        return source.getString("db");
+    }
+
+    /** A boolean column: BOOLEAN from PostgreSQL, and from MariaDB's tinyint(1) either BOOLEAN or a number. */
+    private static Boolean flag(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue() != 0;
+        }
+        return (Boolean) value;
+    }
+
     private static String optionalText(Struct struct, String field) {
         return struct.schema().field(field) == null ? null : struct.getString(field);
     }
@@ -222,7 +249,13 @@ final class ChangePairing {
 
     private static String position(Struct source) {
         Object lsn = source.schema().field("lsn") == null ? null : source.get("lsn");
-        return lsn == null ? "" : "lsn:" + lsn;
+        if (lsn != null) {
+            return "lsn:" + lsn;
+        }
+        if (source.schema().field("file") != null && source.get("file") != null) {
+            return "binlog:" + source.get("file") + ":" + source.get("pos") + ":" + source.get("row");
+        }
+        return "";
     }
 
     private void noteBuffered() {

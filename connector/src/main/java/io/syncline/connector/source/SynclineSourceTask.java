@@ -1,5 +1,6 @@
 package io.syncline.connector.source;
 
+import io.debezium.connector.mariadb.MariaDbConnectorTask;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures one site's own writes: runs Debezium's PostgreSQL task (pgoutput), pairs each row
+ * Captures one site's own writes: runs Debezium's PostgreSQL task (pgoutput) or MariaDB task
+ * (binary log, chosen by {@code database.engine}), pairs each row
  * change with its meta change, drops what another site wrote, and emits one Avro change envelope
  * per row change to {@code <group>.changes}, keyed by table and primary key.
  */
@@ -28,7 +30,7 @@ public class SynclineSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(SynclineSourceTask.class);
 
     private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
-    private PostgresConnectorTask capture;
+    private SourceTask capture;
     private ChangePairing pairing;
     private AckChain chain;
     private String topic;
@@ -52,7 +54,10 @@ public class SynclineSourceTask extends SourceTask {
         siteId = config.siteId().value();
         pairing = new ChangePairing(config.siteId());
         chain = new AckChain();
-        capture = new PostgresConnectorTask();
+        capture = switch (config.engine()) {
+            case POSTGRES -> new PostgresConnectorTask();
+            case MARIADB -> new MariaDbConnectorTask();
+        };
         capture.initialize(context);
         capture.start(CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix())));
         metrics = SourceTaskMetrics.register(props.getOrDefault("name", config.capturePrefix()), config.syncGroup(),

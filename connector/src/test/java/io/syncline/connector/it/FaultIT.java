@@ -10,7 +10,7 @@ import io.syncline.connector.embedded.ConnectWorkerProcess;
 import io.syncline.connector.embedded.CoordinatorProcesses;
 import io.syncline.connector.embedded.Deadlines;
 import io.syncline.connector.embedded.EmbeddedStack;
-import io.syncline.connector.embedded.PostgresServer;
+import io.syncline.connector.embedded.SiteServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +144,7 @@ class FaultIT {
     @Order(3)
     void stoppingOneSitesDatabaseLosesAndDuplicatesNothing() throws Exception {
         String table = "public.fault_site";
-        PostgresServer c = stack.site("c");
+        SiteServer c = stack.site("c");
         long recovery;
         long downMillis;
         try (SteadyLoad load = SteadyLoad.start(stack, table, PROBES, "site", KEYS, seed + 2)) {

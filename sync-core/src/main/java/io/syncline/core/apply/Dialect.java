@@ -29,6 +29,20 @@ public interface Dialect {
         return PostgresDialect.INSTANCE;
     }
 
+    /** The MariaDB dialect, also for MySQL-compatible servers. */
+    static Dialect mariaDb() {
+        return MariaDbDialect.INSTANCE;
+    }
+
+    /** The dialect of an engine by its short name ({@code postgres}, {@code mariadb} or {@code mysql}). */
+    static Dialect forEngine(String engine) {
+        return switch (engine) {
+            case "postgres" -> postgres();
+            case "mariadb", "mysql" -> mariaDb();
+            default -> throw new IllegalArgumentException("engine was '" + engine + "', must be postgres or mariadb");
+        };
+    }
+
     /**
      * The dialect of the engine a JDBC URL points at.
      *
@@ -38,8 +52,11 @@ public interface Dialect {
         if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
             return postgres();
         }
+        if (jdbcUrl != null && (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:"))) {
+            return mariaDb();
+        }
         throw new IllegalArgumentException("JDBC URL '" + (jdbcUrl == null ? "" : jdbcUrl.replaceAll("\\?.*", ""))
-                + "' names no engine Syncline supports; use jdbc:postgresql://...");
+                + "' names no engine Syncline supports; use jdbc:postgresql://... or jdbc:mariadb://...");
     }
 
     /** A short lower-case name of the engine, e.g. {@code postgres}. */

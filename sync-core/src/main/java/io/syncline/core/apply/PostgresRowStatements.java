@@ -84,6 +84,11 @@ final class PostgresRowStatements implements RowStatements {
             throw new SiteSetupException("column " + column + " of table " + shape.table()
                     + " does not exist at this site; add it (the same schema at every site) and restart the task");
         }
+        if ("bpchar".equals(type.typeName())) {
+            // "character" without a length is character(1): the cast would cut the value to one
+            // character. As varchar, the assignment to char(n) refuses a value that is too long.
+            return "CAST(? AS varchar)";
+        }
         return "CAST(? AS " + type.sqlType() + ")";
     }
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class PostgresSiteInstaller {
+public final class PostgresSiteInstaller implements SiteInstaller {
 
     /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
     static final int SCHEMA_VERSION = 5;
@@ -98,6 +98,7 @@ public final class PostgresSiteInstaller {
      * per-column clocks ({@code stamps}) or counter contributions ({@code counter:<column>}).
      * Options already installed on a table are kept.
      */
+    @Override
     public Report install(Connection connection, List<TableRef> tables, Map<TableRef, Set<String>> trackingOptions)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -134,6 +135,11 @@ public final class PostgresSiteInstaller {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    @Override
+    public TableShape check(Connection connection, TableRef table) throws SQLException {
+        return checkTable(connection, table);
     }
 
     /** Checks that a table can be synced; the message of the exception says how to fix it. */

@@ -1,0 +1,253 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.MariaDbCatalog;
+import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * MariaDB (and MySQL-compatible servers): the {@code syncline} database, backticks, INSERT ... ON
+ * DUPLICATE KEY UPDATE, SELECT ... FOR UPDATE, and the session variable {@code @syncline_applying}
+ * that tells the capture triggers a write is Syncline's. Sessions apply in UTC.
+ */
+final class MariaDbDialect implements Dialect {
+
+    static final MariaDbDialect INSTANCE = new MariaDbDialect();
+
+    /** Ids per lock statement: two parameters each, far below the protocol's limit. */
+    private static final int LOCK_CHUNK = 500;
+
+    private static final String WRITE_META = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+                counters)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+            ON DUPLICATE KEY UPDATE vv = VALUES(vv), hlc = VALUES(hlc), origin = VALUES(origin), seq = VALUES(seq),
+                deleted = VALUES(deleted), local_write = 0, col_stamps = VALUES(col_stamps),
+                counters = VALUES(counters)""";
+
+    private static final String WRITE_LEDGER =
+            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
+
+    private static final String CONFLICT = """
+            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
+                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
+                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
+                result_vv, result_deleted, result_row, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String HELD_EPOCH = "SELECT epoch FROM syncline.offsets "
+            + "WHERE consumer = ? AND topic = ? AND kafka_partition = ? FOR UPDATE";
+
+    private static final String STORE_OFFSET = """
+            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
+            VALUES (?, ?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), epoch = VALUES(epoch),
+                updated_at = current_timestamp(6)""";
+
+    private static final String CLAIM = """
+            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
+            VALUES (?, ?, ?, NULL, ?)
+            ON DUPLICATE KEY UPDATE epoch = VALUES(epoch), updated_at = current_timestamp(6)""";
+
+    private static final String STORED_OFFSETS = "SELECT kafka_partition, next_offset "
+            + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL";
+
+    /** Errors where the data, not the server, is at fault (strict mode turns truncation into these). */
+    private static final Set<Integer> REFUSALS = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1367, 1406, 1416, 1451,
+            1452, 1690, 3140, 4025, 4078);
+
+    /** Quoted text in a server message that is not the name of a column, key, table or constraint. */
+    private static final Pattern VALUE_IN_MESSAGE =
+            Pattern.compile("(?<!column |key |table |constraint |for key )'[^']*'");
+
+    private MariaDbDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return MariaDbCatalog.quote(identifier);
+    }
+
+    @Override
+    public void markApplying(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET @syncline_applying = 1, time_zone = '+00:00'");
+        }
+    }
+
+    @Override
+    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
+        List<MetaId> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparing(MetaId::table).thenComparing(MetaId::key));
+        for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {
+            List<MetaId> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
+            // A placeholder entry first, so that a row no site has written yet is locked too.
+            StringBuilder insert = new StringBuilder("INSERT INTO syncline.row_meta "
+                    + "(table_name, pk, vv, hlc, origin, seq, deleted) VALUES ");
+            StringBuilder select = new StringBuilder("SELECT table_name, pk, vv, hlc, origin, seq, deleted, "
+                    + "col_stamps, counters FROM syncline.row_meta WHERE (table_name, pk) IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                insert.append(i == 0 ? "" : ", ").append("(?, ?, '', 0, '', 0, 1)");
+                select.append(i == 0 ? "" : ", ").append("(?, ?)");
+            }
+            insert.append(" ON DUPLICATE KEY UPDATE pk = pk");
+            select.append(") ORDER BY table_name, pk FOR UPDATE");
+            try (PreparedStatement ps = connection.prepareStatement(insert.toString())) {
+                bindIds(ps, chunk);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = connection.prepareStatement(select.toString())) {
+                bindIds(ps, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(rs);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void bindIds(PreparedStatement ps, List<MetaId> ids) throws SQLException {
+        int i = 1;
+        for (MetaId id : ids) {
+            ps.setString(i++, id.table());
+            ps.setString(i++, id.key());
+        }
+    }
+
+    @Override
+    public String writeMetaSql() {
+        return WRITE_META;
+    }
+
+    @Override
+    public String ledgerSql() {
+        return WRITE_LEDGER;
+    }
+
+    @Override
+    public String conflictSql() {
+        return CONFLICT;
+    }
+
+    @Override
+    public boolean storeOffset(Connection connection, OffsetUpdate o) throws SQLException {
+        if (heldByNewer(connection, o.consumer(), o.topic(), o.partition(), o.epoch())) {
+            return false;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(STORE_OFFSET)) {
+            ps.setString(1, o.consumer());
+            ps.setString(2, o.topic());
+            ps.setInt(3, o.partition());
+            ps.setLong(4, o.nextOffset());
+            ps.setLong(5, o.epoch());
+            ps.executeUpdate();
+            return true;
+        }
+    }
+
+    @Override
+    public boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
+            throws SQLException {
+        if (heldByNewer(connection, consumer, topic, partition, epoch)) {
+            return false;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+            ps.setString(1, consumer);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            ps.setLong(4, epoch);
+            ps.executeUpdate();
+            return true;
+        }
+    }
+
+    /** Locks the partition's offsets row and tells whether a newer epoch holds it. */
+    private static boolean heldByNewer(Connection connection, String consumer, String topic, int partition,
+            long epoch) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(HELD_EPOCH)) {
+            ps.setString(1, consumer);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > epoch;
+            }
+        }
+    }
+
+    @Override
+    public String storedOffsetsSql() {
+        return STORED_OFFSETS;
+    }
+
+    @Override
+    public Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException {
+        return MariaDbCatalog.describe(connection, table);
+    }
+
+    @Override
+    public RowStatements rowStatements(TableShape shape) {
+        return new MariaDbRowStatements(shape);
+    }
+
+    @Override
+    public Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
+            throws SQLException {
+        return MariaDbRowReader.read(connection, shape, key);
+    }
+
+    @Override
+    public boolean isRefusal(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if (state != null && (state.startsWith("23") || state.startsWith("22"))) {
+                return true;
+            }
+            if (REFUSALS.contains(next.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The SQLSTATE, the server's error code and its message with every quoted value blanked (names
+     * of columns, keys and tables stay), so a row's values never reach a log or a dead letter.
+     */
+    @Override
+    public String reasonOf(SQLException e) {
+        SQLException cause = e;
+        while (cause.getNextException() != null) {
+            cause = cause.getNextException();
+        }
+        String message = cause.getMessage() == null ? "the database refused the change" : cause.getMessage();
+        // The driver prefixes "(conn=12) " and may append the query after a newline.
+        message = message.replaceFirst("^\\(conn=\\d+\\)\\s*", "");
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline);
+        }
+        if (!(cause instanceof ValueRefusal)) {
+            message = VALUE_IN_MESSAGE.matcher(message).replaceAll("'?'");
+        }
+        return "SQLSTATE " + cause.getSQLState() + (cause.getErrorCode() == 0 ? "" : " (error " + cause.getErrorCode()
+                + ")") + ": " + message;
+    }
+}

@@ -1,0 +1,176 @@
+package io.syncline.core.apply;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.MariaDbCatalog;
+import io.syncline.core.site.SiteSetupException;
+import io.syncline.core.site.TableShape;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The upsert ({@code INSERT ... ON DUPLICATE KEY UPDATE}) and delete statements of one MariaDB
+ * table. Before binding, every value is checked against its column where MariaDB would round
+ * instead of refusing (decimal scale, fractional seconds); in strict mode the server refuses the
+ * rest (a too-long string, an out-of-range number or date, a character outside the charset).
+ */
+final class MariaDbRowStatements implements RowStatements {
+
+    private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),(\\d+)\\).*");
+    private static final Pattern FRACTION = Pattern.compile("(?:datetime|timestamp|time)\\((\\d)\\).*");
+
+    private final TableShape shape;
+    private final String delete;
+    private final Map<List<String>, String> upserts = new ConcurrentHashMap<>();
+
+    MariaDbRowStatements(TableShape shape) {
+        this.shape = shape;
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(MariaDbCatalog.quote(shape.table()))
+                .append(" WHERE ");
+        for (int i = 0; i < shape.keyColumns().size(); i++) {
+            sql.append(i > 0 ? " AND " : "").append(MariaDbCatalog.quote(shape.keyColumns().get(i))).append(" = ?");
+        }
+        this.delete = sql.toString();
+    }
+
+    @Override
+    public TableShape shape() {
+        return shape;
+    }
+
+    @Override
+    public String sqlFor(ChangeEvent e) {
+        if (e.op() == ChangeEvent.Op.DELETE) {
+            return delete;
+        }
+        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert);
+    }
+
+    private String upsert(List<String> columns) {
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<String> updates = new ArrayList<>();
+        for (String column : columns) {
+            if (shape.column(column) == null) {
+                throw new SiteSetupException("column " + column + " of table " + shape.table()
+                        + " does not exist at this site; add it (the same schema at every site) and restart the task");
+            }
+            String quoted = MariaDbCatalog.quote(column);
+            names.add(quoted);
+            values.add("?");
+            if (!shape.keyColumns().contains(column)) {
+                updates.add(quoted + " = VALUES(" + quoted + ")");
+            }
+        }
+        if (updates.isEmpty()) {
+            String key = MariaDbCatalog.quote(shape.keyColumns().get(0));
+            updates.add(key + " = " + key);
+        }
+        return "INSERT INTO " + MariaDbCatalog.quote(shape.table()) + " (" + String.join(", ", names) + ") VALUES ("
+                + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + String.join(", ", updates);
+    }
+
+    @Override
+    public void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
+        int i = 1;
+        if (e.op() == ChangeEvent.Op.DELETE) {
+            for (String column : shape.keyColumns()) {
+                ColumnValue value = e.columns().get(column);
+                if (value == null) {
+                    throw new SiteSetupException("delete of " + e.table() + " key " + e.key()
+                            + " does not carry key column " + column);
+                }
+                bindValue(ps, i++, column, shape.column(column), value);
+            }
+            return;
+        }
+        for (Map.Entry<String, ColumnValue> entry : e.columns().entrySet()) {
+            bindValue(ps, i++, entry.getKey(), shape.column(entry.getKey()), entry.getValue());
+        }
+    }
+
+    static void bindValue(PreparedStatement ps, int index, String column, TableShape.ColumnType type,
+            ColumnValue value) throws SQLException {
+        String sqlType = type == null ? "" : type.sqlType();
+        if (value instanceof ColumnValue.NullValue) {
+            ps.setObject(index, null);
+        } else if (value instanceof ColumnValue.IntegerValue v) {
+            ps.setLong(index, v.value());
+        } else if (value instanceof ColumnValue.DecimalValue v) {
+            ps.setBigDecimal(index, checkDecimal(column, sqlType, v.value()));
+        } else if (value instanceof ColumnValue.FloatValue v) {
+            ps.setDouble(index, v.value());
+        } else if (value instanceof ColumnValue.BooleanValue v) {
+            ps.setBoolean(index, v.value());
+        } else if (value instanceof ColumnValue.TextValue v) {
+            ps.setString(index, v.value());
+        } else if (value instanceof ColumnValue.BytesValue v) {
+            ps.setBytes(index, v.value());
+        } else if (value instanceof ColumnValue.DateValue v) {
+            ps.setObject(index, v.value());
+        } else if (value instanceof ColumnValue.TimeValue v) {
+            checkFraction(column, sqlType, v.microsOfDay() % 1_000_000L * 1000L);
+            ps.setObject(index, LocalTime.ofNanoOfDay(v.microsOfDay() * 1000L));
+        } else if (value instanceof ColumnValue.TimestampValue v) {
+            checkFraction(column, sqlType, v.value().getNano());
+            ps.setObject(index, v.value());
+        } else if (value instanceof ColumnValue.TimestampTzValue v) {
+            // The session applies in UTC: a TIMESTAMP column stores the instant, a DATETIME its UTC time.
+            checkFraction(column, sqlType, v.value().getNano());
+            ps.setObject(index, LocalDateTime.ofInstant(v.value(), ZoneOffset.UTC));
+        } else if (value instanceof ColumnValue.UuidValue v) {
+            ps.setString(index, v.value().toString());
+        } else if (value instanceof ColumnValue.JsonValue v) {
+            ps.setString(index, v.value());
+        } else {
+            throw new IllegalArgumentException("unknown column value kind " + value.getClass().getSimpleName());
+        }
+    }
+
+    /** MariaDB rounds extra fractional digits of a decimal even in strict mode: refuse instead. */
+    private static BigDecimal checkDecimal(String column, String sqlType, BigDecimal value) throws SQLException {
+        Matcher m = DECIMAL.matcher(sqlType);
+        if (!m.matches()) {
+            return value;
+        }
+        int precision = Integer.parseInt(m.group(1));
+        int scale = Integer.parseInt(m.group(2));
+        BigDecimal exact = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+        if (exact.scale() > scale) {
+            throw new ValueRefusal(column, "the value has " + exact.scale() + " fractional digits, the column "
+                    + sqlType + " keeps " + scale + "; it would be rounded");
+        }
+        if (exact.precision() - exact.scale() > precision - scale) {
+            throw new ValueRefusal(column, "the value has " + (exact.precision() - exact.scale())
+                    + " integer digits, the column " + sqlType + " keeps " + (precision - scale));
+        }
+        if (sqlType.contains("unsigned") && value.signum() < 0) {
+            throw new ValueRefusal(column, "a negative value does not fit the unsigned column " + sqlType);
+        }
+        return value;
+    }
+
+    /** MariaDB rounds fractional seconds beyond the column's precision: refuse instead. */
+    private static void checkFraction(String column, String sqlType, long nanos) throws SQLException {
+        if (!sqlType.startsWith("datetime") && !sqlType.startsWith("timestamp") && !sqlType.startsWith("time")) {
+            return;
+        }
+        Matcher m = FRACTION.matcher(sqlType);
+        int digits = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+        long unit = (long) Math.pow(10, 9 - digits);
+        if (nanos % unit != 0) {
+            throw new ValueRefusal(column, "the value has fractional seconds finer than the column " + sqlType
+                    + " keeps (" + digits + " digits); they would be rounded");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.syncline.core.site;
+
+import io.syncline.core.SiteId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs Syncline's objects at a MariaDB site: the {@code syncline} database (site identity,
+ * row metadata, local sequence, offsets, conflict log) and three AFTER triggers (insert, update,
+ * delete) on every synced table. A Syncline apply sets the session variable
+ * {@code @syncline_applying} to 1 and the triggers then leave the meta entry to it. Running it
+ * again with the same site changes nothing.
+ *
+ * <p>Per-column clocks and counter contributions (the {@code stamps} and {@code counter:} tracking
+ * options of PostgreSQL sites) are not kept at MariaDB sites.
+ *
+ * <pre>{@code
+ * var installer = new MariaDbSiteInstaller(SiteId.of("b"), "orders");
+ * installer.install(connection, List.of(TableRef.parse("public.orders")));
+ * }</pre>
+ */
+public final class MariaDbSiteInstaller implements SiteInstaller {
+
+    /** Bumped whenever mariadb-site.sql changes, so an existing site is upgraded once. */
+    static final int SCHEMA_VERSION = 1;
+
+    /** Key types whose text form the capture and every other engine reproduce exactly. */
+    private static final Set<String> KEY_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint",
+            "char", "varchar", "decimal");
+
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbSiteInstaller.class);
+
+    private final SiteId site;
+    private final String group;
+
+    public MariaDbSiteInstaller(SiteId site, String group) {
+        this.site = Objects.requireNonNull(site, "site");
+        this.group = Objects.requireNonNull(group, "group");
+    }
+
+    @Override
+    public PostgresSiteInstaller.Report install(Connection connection, List<TableRef> tables,
+            Map<TableRef, Set<String>> trackingOptions) throws SQLException {
+        for (Map.Entry<TableRef, Set<String>> entry : trackingOptions.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                throw new SiteSetupException("table " + entry.getKey() + " asks for " + entry.getValue()
+                        + ", which MariaDB sites do not keep; use a row-level resolver for it");
+            }
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT GET_LOCK('syncline.install', 60)")) {
+                if (!rs.next() || rs.getInt(1) != 1) {
+                    throw new SiteSetupException("another installation holds the lock syncline.install for 60 s; "
+                            + "retry when it has finished");
+                }
+            }
+            try {
+                List<TableShape> shapes = new ArrayList<>();
+                for (TableRef table : tables) {
+                    shapes.add(check(connection, table));
+                }
+                boolean schemaChanged = installSchema(connection);
+                List<TableRef> installed = new ArrayList<>();
+                for (TableShape shape : shapes) {
+                    if (installTriggers(connection, shape)) {
+                        installed.add(shape.table());
+                    }
+                }
+                LOG.info("Site {} of group {}: schema {}, capture triggers installed on {} of {} tables", site, group,
+                        schemaChanged ? "installed" : "up to date", installed.size(), tables.size());
+                return new PostgresSiteInstaller.Report(schemaChanged, installed, List.of());
+            } finally {
+                st.executeQuery("SELECT RELEASE_LOCK('syncline.install')").close();
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    @Override
+    public TableShape check(Connection connection, TableRef table) throws SQLException {
+        Optional<TableShape> found = MariaDbCatalog.describe(connection, table);
+        if (found.isEmpty()) {
+            throw new SiteSetupException("table " + table + " (table " + table.name() + " of database "
+                    + table.schema() + ") does not exist at this site; create it or remove it from table.include.list");
+        }
+        TableShape shape = found.get();
+        if (!shape.hasPrimaryKey()) {
+            throw new SiteSetupException("table " + table + " has no primary key; add one or remove the table "
+                    + "from table.include.list (Syncline identifies rows by their primary key)");
+        }
+        for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
+            if ("uuid".equals(column.getValue().typeName())) {
+                // Debezium's MariaDB connector reads the uuid type's stored bytes in another order:
+                // the value would arrive changed, so the table is refused rather than synced wrongly.
+                throw new SiteSetupException("column " + column.getKey() + " of table " + table + " has MariaDB's "
+                        + "uuid type, which the capture cannot read back exactly; use char(36) (or binary(16)) "
+                        + "or remove the table from table.include.list");
+            }
+        }
+        for (String column : shape.keyColumns()) {
+            String type = shape.column(column).typeName();
+            if (!KEY_TYPES.contains(type)) {
+                throw new SiteSetupException("primary-key column " + column + " of table " + table + " has type "
+                        + shape.column(column).sqlType() + ", which Syncline cannot use in a key; "
+                        + "use an integer, char, varchar or decimal key");
+            }
+        }
+        return shape;
+    }
+
+    private boolean installSchema(Connection connection) throws SQLException {
+        Optional<String[]> existing = readSite(connection);
+        if (existing.isPresent()) {
+            String[] row = existing.get();
+            if (!row[0].equals(site.value()) || !row[1].equals(group)) {
+                throw new SiteSetupException("this database server is already site '" + row[0] + "' of sync group '"
+                        + row[1] + "', not site '" + site + "' of group '" + group + "'; fix site.id / sync.group, "
+                        + "or drop database syncline to reinstall");
+            }
+            if (Integer.parseInt(row[2]) >= SCHEMA_VERSION) {
+                return false;
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            for (String statement : script().split("(?m)^--;\\s*$")) {
+                if (!statement.strip().isEmpty() && !onlyComments(statement)) {
+                    st.execute(statement);
+                }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("""
+                INSERT INTO syncline.site (singleton, site_id, sync_group, schema_version) VALUES (1, ?, ?, ?)
+                ON DUPLICATE KEY UPDATE schema_version = VALUES(schema_version)""")) {
+            ps.setString(1, site.value());
+            ps.setString(2, group);
+            ps.setInt(3, SCHEMA_VERSION);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    private static boolean onlyComments(String statement) {
+        return statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"));
+    }
+
+    private static Optional<String[]> readSite(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES "
+                        + "WHERE TABLE_SCHEMA = 'syncline' AND TABLE_NAME = 'site'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return Optional.empty();
+            }
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT site_id, sync_group, schema_version FROM syncline.site")) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        }
+    }
+
+    /** (Re)creates the three triggers when one is missing or its body differs from the wanted one. */
+    private static boolean installTriggers(Connection connection, TableShape shape) throws SQLException {
+        boolean changed = false;
+        for (String event : List.of("INSERT", "UPDATE", "DELETE")) {
+            String name = triggerName(shape.table(), event);
+            String body = triggerBody(shape, event);
+            String existing = null;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT ACTION_STATEMENT FROM "
+                    + "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?")) {
+                ps.setString(1, shape.table().schema());
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        existing = rs.getString(1);
+                    }
+                }
+            }
+            if (body.equals(existing)) {
+                continue;
+            }
+            String qualified = MariaDbCatalog.quote(shape.table().schema()) + "." + MariaDbCatalog.quote(name);
+            try (Statement st = connection.createStatement()) {
+                st.execute("DROP TRIGGER IF EXISTS " + qualified);
+                st.execute("CREATE TRIGGER " + qualified + " AFTER " + event + " ON "
+                        + MariaDbCatalog.quote(shape.table()) + " FOR EACH ROW " + body);
+            }
+            changed = true;
+        }
+        return changed;
+    }
+
+    static String triggerName(TableRef table, String event) {
+        String name = "syncline_" + event.toLowerCase() + "_" + table.name();
+        if (name.length() <= 64) {
+            return name;
+        }
+        String hash = HexFormat.of().toHexDigits(table.name().hashCode());
+        return name.substring(0, 64 - 9) + "_" + hash;
+    }
+
+    static String triggerBody(TableShape shape, String event) {
+        String table = "'" + shape.table().toString().replace("\\", "\\\\").replace("'", "''") + "'";
+        String call = "CALL syncline.record_local_write(" + table + ", ";
+        String guard = "IF COALESCE(@syncline_applying, 0) <> 1 THEN ";
+        return switch (event) {
+            case "INSERT" -> "BEGIN " + guard + call + keyText(shape, "NEW") + ", 0); END IF; END";
+            case "DELETE" -> "BEGIN " + guard + call + keyText(shape, "OLD") + ", 1); END IF; END";
+            default -> "BEGIN " + guard + "IF NOT (BINARY " + keyText(shape, "OLD") + " <=> BINARY "
+                    + keyText(shape, "NEW") + ") THEN " + call + keyText(shape, "OLD") + ", 1); END IF; "
+                    + call + keyText(shape, "NEW") + ", 0); END IF; END";
+        };
+    }
+
+    /** The canonical key text (see {@link KeyText}) of the row {@code NEW} or {@code OLD}. */
+    static String keyText(TableShape shape, String row) {
+        List<String> parts = new ArrayList<>();
+        for (String column : shape.keyColumns()) {
+            parts.add("CAST(" + row + "." + MariaDbCatalog.quote(column) + " AS CHAR)");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<String> escaped = new ArrayList<>();
+        for (String part : parts) {
+            escaped.add("REPLACE(REPLACE(" + part + ", '\\\\', '\\\\\\\\'), ',', '\\\\,')");
+        }
+        return "CONCAT_WS(',', " + String.join(", ", escaped) + ")";
+    }
+
+    private static String script() {
+        try (InputStream in = MariaDbSiteInstaller.class.getResourceAsStream("mariadb-site.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("mariadb-site.sql is missing from the Syncline jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read mariadb-site.sql from the Syncline jar", e);
+        }
+    }
+}

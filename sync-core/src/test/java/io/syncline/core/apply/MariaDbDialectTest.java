@@ -1,0 +1,87 @@
+package io.syncline.core.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.syncline.core.ChangeEvent;
+import io.syncline.core.ColumnValue;
+import io.syncline.core.Dot;
+import io.syncline.core.SiteId;
+import io.syncline.core.VersionVector;
+import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MariaDbDialectTest {
+
+    private static final Dialect MARIADB = Dialect.mariaDb();
+
+    @Test
+    void theUrlChoosesMariaDb() {
+        assertThat(Dialect.forJdbcUrl("jdbc:mariadb://127.0.0.1:3306/public").name()).isEqualTo("mariadb");
+        assertThat(Dialect.forJdbcUrl("jdbc:mysql://db/app").name()).isEqualTo("mariadb");
+        assertThat(Dialect.forEngine("mariadb")).isSameAs(MARIADB);
+    }
+
+    @Test
+    void quotesWithBackticks() {
+        assertThat(MARIADB.quote("we`ird")).isEqualTo("`we``ird`");
+        assertThat(MARIADB.quote(TableRef.parse("public.orders"))).isEqualTo("`public`.`orders`");
+    }
+
+    @Test
+    void theReasonKeepsNamesButNeverValues() {
+        SQLException duplicate = new SQLIntegrityConstraintViolationException(
+                "(conn=12) Duplicate entry 'secret@example.com' for key 'email'", "23000", 1062);
+        assertThat(MARIADB.isRefusal(duplicate)).isTrue();
+        assertThat(MARIADB.reasonOf(duplicate)).isEqualTo("SQLSTATE 23000 (error 1062): Duplicate entry '?' for key 'email'");
+        SQLException datetime = new SQLException("Incorrect datetime value: '9999-12-31 23:59:59' for column "
+                + "`public`.`t`.`c_tstz` at row 1", "22007", 1292);
+        assertThat(MARIADB.reasonOf(datetime)).doesNotContain("9999").contains("`c_tstz`");
+        assertThat(MARIADB.isRefusal(new SQLException("Deadlock found", "40001", 1213))).isFalse();
+    }
+
+    @Test
+    void upsertsWithOnDuplicateKeyUpdate() {
+        RowStatements rows = MARIADB.rowStatements(shape());
+        assertThat(rows.sqlFor(event(Map.of("id", new ColumnValue.IntegerValue(1),
+                "amount", new ColumnValue.DecimalValue(new BigDecimal("1.50"))))))
+                .isEqualTo("INSERT INTO `public`.`t` (`id`, `amount`) VALUES (?, ?) "
+                        + "ON DUPLICATE KEY UPDATE `amount` = VALUES(`amount`)");
+    }
+
+    @Test
+    void refusesWhatMariaDbWouldRoundBeforeBinding() {
+        TableShape.ColumnType decimal = new TableShape.ColumnType("decimal(10,2)", "decimal");
+        assertThatThrownBy(() -> MariaDbRowStatements.bindValue(null, 1, "amount", decimal,
+                new ColumnValue.DecimalValue(new BigDecimal("1.005"))))
+                .isInstanceOf(ValueRefusal.class).hasMessageContaining("column amount")
+                .hasMessageContaining("rounded").hasMessageNotContaining("1.005");
+        TableShape.ColumnType datetime = new TableShape.ColumnType("datetime(3)", "datetime");
+        assertThatThrownBy(() -> MariaDbRowStatements.bindValue(null, 1, "at", datetime,
+                new ColumnValue.TimestampValue(java.time.LocalDateTime.of(2024, 1, 1, 0, 0, 0, 123_456_000))))
+                .isInstanceOf(ValueRefusal.class).hasMessageContaining("3 digits");
+    }
+
+    private static TableShape shape() {
+        Map<String, TableShape.ColumnType> columns = new LinkedHashMap<>();
+        columns.put("id", new TableShape.ColumnType("bigint(20)", "bigint"));
+        columns.put("amount", new TableShape.ColumnType("decimal(10,2)", "decimal"));
+        return new TableShape(TableRef.parse("public.t"), columns, List.of("id"));
+    }
+
+    private static ChangeEvent event(Map<String, ColumnValue> values) {
+        Map<String, ColumnValue> columns = new LinkedHashMap<>();
+        columns.put("id", values.get("id"));
+        columns.put("amount", values.get("amount"));
+        SiteId a = SiteId.of("a");
+        return new ChangeEvent("public.t", "1", ChangeEvent.Op.UPSERT, List.of("id"), columns,
+                VersionVector.parse("a:1"), new Dot(a, 1), 1L, 0L, "", Map.of(), Map.of());
+    }
+}
