@@ -9,7 +9,7 @@ import io.syncline.connector.cli.TombstoneCandidates.Tombstone;
 import io.syncline.connector.cli.TombstoneCollection;
 import io.syncline.connector.embedded.Deadlines;
 import io.syncline.connector.embedded.EmbeddedStack;
-import io.syncline.connector.embedded.PostgresServer;
+import io.syncline.connector.embedded.SiteServer;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
@@ -232,7 +232,7 @@ class TombstoneCollectionIT {
     private static TombstoneCollection.Mesh mesh() {
         Map<String, TombstoneCollection.Site> sites = new LinkedHashMap<>();
         for (String id : SITES) {
-            PostgresServer s = stack.site(id);
+            SiteServer s = stack.site(id);
             sites.put(id, new TombstoneCollection.Site(id, s.jdbcUrl(), s.user(), s.password(),
                     TombstoneCollection.Site.defaultSlot(stack.group(), id)));
         }
