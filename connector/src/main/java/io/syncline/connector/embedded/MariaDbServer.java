@@ -223,7 +223,7 @@ public final class MariaDbServer implements SiteServer {
         command.addAll(List.of(serverProgram(), "--no-defaults",
                 "--datadir=" + dataDir(), "--port=" + port, "--bind-address=" + FreePort.LOOPBACK,
                 "--socket=" + socket, "--pid-file=" + instanceDir.resolve("mariadb.pid"),
-                "--log-error=" + errorLog(), "--init-file=" + initFile(),
+                "--tmpdir=" + tmpDir(), "--log-error=" + errorLog(), "--init-file=" + initFile(),
                 "--log-bin=" + dataDir().resolve("binlog"), "--binlog-format=ROW", "--binlog-row-image=FULL",
                 "--server-id=" + serverId, "--log-bin-trust-function-creators=1", "--default-time-zone=+00:00",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin", "--skip-name-resolve",
@@ -276,13 +276,14 @@ public final class MariaDbServer implements SiteServer {
                     "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;",
                     "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION;",
                     "FLUSH PRIVILEGES;", ""), StandardCharsets.UTF_8);
+            Files.createDirectories(tmpDir());
             handOver(workDir, instanceDir);
             if (!socket.getParent().equals(instanceDir.toAbsolutePath())) {
                 handOver(socket.getParent().getParent(), socket.getParent());
             }
             List<String> command = new ArrayList<>(List.of(installProgram(), "--no-defaults",
                     "--datadir=" + dataDir(), "--auth-root-authentication-method=socket", "--skip-test-db",
-                    "--skip-name-resolve"));
+                    "--skip-name-resolve", "--tmpdir=" + tmpDir()));
             if (asRoot) {
                 command.add("--user=" + OS_USER);
             }
@@ -298,6 +299,15 @@ public final class MariaDbServer implements SiteServer {
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The server's own folder for temporary tables: in the shared /tmp, two bootstraps running at once
+     * (several sites start in parallel, beside the machine's own server) were seen to trip over each
+     * other's temporary files ("Unknown table 'mysql.tmp_user_sys'").
+     */
+    private Path tmpDir() {
+        return instanceDir.resolve("tmp");
     }
 
     private Path dataDir() {
