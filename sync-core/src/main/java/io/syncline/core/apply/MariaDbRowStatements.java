@@ -81,43 +81,15 @@ final class MariaDbRowStatements implements RowStatements {
     }
 
     @Override
-    public void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
-        int i = 1;
-        if (e.op() == ChangeEvent.Op.DELETE) {
-            for (String column : shape.keyColumns()) {
-                ColumnValue value = e.columns().get(column);
-                if (value == null) {
-                    throw new SiteSetupException("delete of " + e.table() + " key " + e.key()
-                            + " does not carry key column " + column);
-                }
-                bindValue(ps, i++, column, shape.column(column), value);
-            }
-            return;
-        }
-        for (Map.Entry<String, ColumnValue> entry : e.columns().entrySet()) {
-            bindValue(ps, i++, entry.getKey(), shape.column(entry.getKey()), entry.getValue());
-        }
+    public void bindColumn(PreparedStatement ps, int index, String column, ColumnValue value) throws SQLException {
+        bindValue(ps, index, column, shape.column(column), value);
     }
 
     static void bindValue(PreparedStatement ps, int index, String column, TableShape.ColumnType type,
             ColumnValue value) throws SQLException {
         String sqlType = type == null ? "" : type.sqlType();
-        if (value instanceof ColumnValue.NullValue) {
-            ps.setObject(index, null);
-        } else if (value instanceof ColumnValue.IntegerValue v) {
-            ps.setLong(index, v.value());
-        } else if (value instanceof ColumnValue.DecimalValue v) {
+        if (value instanceof ColumnValue.DecimalValue v) {
             ps.setBigDecimal(index, checkDecimal(column, sqlType, v.value()));
-        } else if (value instanceof ColumnValue.FloatValue v) {
-            ps.setDouble(index, v.value());
-        } else if (value instanceof ColumnValue.BooleanValue v) {
-            ps.setBoolean(index, v.value());
-        } else if (value instanceof ColumnValue.TextValue v) {
-            ps.setString(index, v.value());
-        } else if (value instanceof ColumnValue.BytesValue v) {
-            ps.setBytes(index, v.value());
-        } else if (value instanceof ColumnValue.DateValue v) {
-            ps.setObject(index, v.value());
         } else if (value instanceof ColumnValue.TimeValue v) {
             checkFraction(column, sqlType, v.microsOfDay() % 1_000_000L * 1000L);
             ps.setObject(index, LocalTime.ofNanoOfDay(v.microsOfDay() * 1000L));
@@ -130,10 +102,8 @@ final class MariaDbRowStatements implements RowStatements {
             ps.setObject(index, LocalDateTime.ofInstant(v.value(), ZoneOffset.UTC));
         } else if (value instanceof ColumnValue.UuidValue v) {
             ps.setString(index, v.value().toString());
-        } else if (value instanceof ColumnValue.JsonValue v) {
-            ps.setString(index, v.value());
         } else {
-            throw new IllegalArgumentException("unknown column value kind " + value.getClass().getSimpleName());
+            ColumnBinding.bind(ps, index, value);
         }
     }
 

@@ -7,7 +7,6 @@ import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableShape;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -93,54 +92,17 @@ final class PostgresRowStatements implements RowStatements {
     }
 
     @Override
-    public void bind(PreparedStatement ps, ChangeEvent e) throws SQLException {
-        if (e.op() == ChangeEvent.Op.DELETE) {
-            int i = 1;
-            for (String column : shape.keyColumns()) {
-                ColumnValue value = e.columns().get(column);
-                if (value == null) {
-                    throw new SiteSetupException("delete of " + e.table() + " key " + e.key()
-                            + " does not carry key column " + column);
-                }
-                bindValue(ps, i++, value);
-            }
-            return;
-        }
-        int i = 1;
-        for (ColumnValue value : e.columns().values()) {
-            bindValue(ps, i++, value);
-        }
+    public void bindColumn(PreparedStatement ps, int index, String column, ColumnValue value) throws SQLException {
+        bindValue(ps, index, value);
     }
 
     static void bindValue(PreparedStatement ps, int index, ColumnValue value) throws SQLException {
-        if (value instanceof ColumnValue.NullValue) {
-            ps.setObject(index, null);
-        } else if (value instanceof ColumnValue.IntegerValue v) {
-            ps.setLong(index, v.value());
-        } else if (value instanceof ColumnValue.DecimalValue v) {
-            ps.setBigDecimal(index, v.value());
-        } else if (value instanceof ColumnValue.FloatValue v) {
-            ps.setDouble(index, v.value());
-        } else if (value instanceof ColumnValue.BooleanValue v) {
-            ps.setBoolean(index, v.value());
-        } else if (value instanceof ColumnValue.TextValue v) {
-            ps.setString(index, v.value());
-        } else if (value instanceof ColumnValue.BytesValue v) {
-            ps.setBytes(index, v.value());
-        } else if (value instanceof ColumnValue.DateValue v) {
-            ps.setObject(index, v.value());
-        } else if (value instanceof ColumnValue.TimeValue v) {
-            ps.setObject(index, LocalTime.ofNanoOfDay(v.microsOfDay() * 1000L));
-        } else if (value instanceof ColumnValue.TimestampValue v) {
-            ps.setObject(index, v.value());
-        } else if (value instanceof ColumnValue.TimestampTzValue v) {
+        if (value instanceof ColumnValue.TimestampTzValue v) {
             ps.setObject(index, OffsetDateTime.ofInstant(v.value(), ZoneOffset.UTC));
         } else if (value instanceof ColumnValue.UuidValue v) {
             ps.setObject(index, v.value());
-        } else if (value instanceof ColumnValue.JsonValue v) {
-            ps.setString(index, v.value());
         } else {
-            throw new IllegalArgumentException("unknown column value kind " + value.getClass().getSimpleName());
+            ColumnBinding.bind(ps, index, value);
         }
     }
 }

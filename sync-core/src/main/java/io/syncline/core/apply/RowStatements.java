@@ -1,6 +1,8 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ChangeEvent;
+import io.syncline.core.ColumnValue;
+import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableShape;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +19,28 @@ public interface RowStatements {
     /** The statement that writes {@code change} (its delete, or its upsert of the columns it carries). */
     String sqlFor(ChangeEvent change);
 
-    /** Binds {@code change} to the statement {@link #sqlFor} returned for it. */
-    void bind(PreparedStatement ps, ChangeEvent change) throws SQLException;
+    /** Binds one column's value as parameter {@code index}, the engine's way. */
+    void bindColumn(PreparedStatement ps, int index, String column, ColumnValue value) throws SQLException;
+
+    /**
+     * Binds {@code change} to the statement {@link #sqlFor} returned for it: a delete's key columns,
+     * or every column an upsert carries, in order.
+     */
+    default void bind(PreparedStatement ps, ChangeEvent change) throws SQLException {
+        int i = 1;
+        if (change.op() == ChangeEvent.Op.DELETE) {
+            for (String column : shape().keyColumns()) {
+                ColumnValue value = change.columns().get(column);
+                if (value == null) {
+                    throw new SiteSetupException("delete of " + change.table() + " key " + change.key()
+                            + " does not carry key column " + column);
+                }
+                bindColumn(ps, i++, column, value);
+            }
+            return;
+        }
+        for (var entry : change.columns().entrySet()) {
+            bindColumn(ps, i++, entry.getKey(), entry.getValue());
+        }
+    }
 }
