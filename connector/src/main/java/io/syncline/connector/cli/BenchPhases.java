@@ -71,17 +71,23 @@ final class BenchPhases {
 
     /**
      * Writes {@code rows} rows at a in transactions of {@link #TRANSACTION_ROWS} as fast as one
-     * client can, and waits until b has them all.
+     * client can, and waits until b has them all. First, unmeasured, {@code warmup} rows (ids after
+     * the measured ones) go the same way, so that the measured rows meet a pipeline whose code the
+     * JVM has already compiled, as in a long-running worker.
      */
-    Throughput endToEnd(String phase, BenchTable table, long rows) throws SQLException {
+    Throughput endToEnd(String phase, BenchTable table, long rows, long warmup) throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            for (long id = rows + 1; id <= rows + warmup; id += TRANSACTION_ROWS) {
+                table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows + warmup - id + 1));
+            }
+            awaitRows(b, table, warmup, phase + " warm-up");
             String start = now(a);
             long began = System.nanoTime();
             for (long id = 1; id <= rows; id += TRANSACTION_ROWS) {
                 table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows - id + 1));
             }
             long writeMillis = (System.nanoTime() - began) / 1_000_000;
-            awaitRows(b, table, rows, phase);
+            awaitRows(b, table, rows + warmup, phase);
             long millis = spanMillis(b, table, start);
             return new Throughput(phase, rows, millis, writeMillis, load(),
                     table.checksum(a).equals(table.checksum(b)));

@@ -184,7 +184,7 @@ public final class PostgresServer implements SiteServer {
                 + " -k '" + socketDir.toAbsolutePath() + "'"
                 + " -c listen_addresses=" + FreePort.LOOPBACK
                 + " -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20"
-                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+                + " -c fsync=off -c full_page_writes=off -c max_connections=200";
         try {
             binaries.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", dataDir().toString(), "-w",
                     "-t", String.valueOf(PG_CTL_TIMEOUT.toSeconds() - 10), "-l", logFile().toString(),

@@ -89,7 +89,9 @@ final class CaptureSettings {
         props.put("plugin.name", "pgoutput");
         props.put("slot.name", config.slotName());
         props.put("publication.name", config.publicationName());
-        props.put("publication.autocreate.mode", "filtered");
+        // Syncline's source task creates the publication itself, with a row filter on the meta table
+        // (PostgresPublication); Debezium's own modes cannot filter rows.
+        props.put("publication.autocreate.mode", "disabled");
         StringJoiner tables = new StringJoiner(",");
         for (TableRef table : config.tables()) {
             tables.add(Pattern.quote(table.toString()));

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * first waits until the other arrives, so a local write of any size holds at most one pair here.
  * A pair whose meta origin is another site was applied here, not written here, and is dropped:
  * this is what keeps changes from echoing around the mesh.
+ *
+ * <p>At a PostgreSQL site ({@code metaFirst}) a local write's meta change always comes first (the
+ * {@code BEFORE} trigger), and the publication leaves applied meta changes out
+ * ({@code PostgresPublication}): a row change that finds no meta change waiting was applied here,
+ * and is dropped at once, unconverted.
  */
 final class ChangePairing {
 
@@ -70,6 +75,7 @@ final class ChangePairing {
     }
 
     private final SiteId self;
+    private final boolean metaFirst;
     private final Map<RowId, PendingRow> pending = new HashMap<>();
     private final Map<RowId, PendingMeta> pendingMeta = new HashMap<>();
     private int bufferedPeak;
@@ -78,7 +84,16 @@ final class ChangePairing {
     private long unpaired;
 
     ChangePairing(SiteId self) {
+        this(self, false);
+    }
+
+    /**
+     * @param metaFirst whether every local write's meta change comes before its row change
+     *     (PostgreSQL), so that a row change with none waiting is an applied one
+     */
+    ChangePairing(SiteId self, boolean metaFirst) {
         this.self = Objects.requireNonNull(self, "self");
+        this.metaFirst = metaFirst;
     }
 
     Outcome accept(SourceRecord record) {
@@ -127,6 +142,11 @@ final class ChangePairing {
         PendingMeta meta = pendingMeta.remove(id);
         if (meta != null) {
             return pair(row, meta.record(), meta.after(), source, dropped);
+        }
+        if (metaFirst) {
+            droppedForeign++;
+            dropped.add(record);
+            return new Outcome(Optional.empty(), dropped);
         }
         PendingRow previous = pending.put(id, row);
         if (previous != null) {

@@ -2,18 +2,23 @@ package io.syncline.connector.source;
 
 import io.debezium.connector.mariadb.MariaDbConnectorTask;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
+import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SourceTaskMetrics;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
+import io.syncline.core.site.PostgresPublication;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -52,8 +57,11 @@ public class SynclineSourceTask extends SourceTask {
         conflictsTopic = config.conflictsTopic();
         heartbeatTopic = config.syncGroup() + ".heartbeats";
         siteId = config.siteId().value();
-        pairing = new ChangePairing(config.siteId());
+        pairing = new ChangePairing(config.siteId(), config.engine() == SynclineConnectorConfig.Engine.POSTGRES);
         chain = new AckChain();
+        if (config.engine() == SynclineConnectorConfig.Engine.POSTGRES) {
+            preparePublication(config);
+        }
         capture = switch (config.engine()) {
             case POSTGRES -> new PostgresConnectorTask();
             case MARIADB -> new MariaDbConnectorTask();
@@ -64,6 +72,23 @@ public class SynclineSourceTask extends SourceTask {
                 config.siteId().value());
         LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
                 config.tables().size(), topic);
+    }
+
+    /** Creates or updates the publication the capture reads (PostgreSQL; see {@link PostgresPublication}). */
+    private static void preparePublication(SynclineSourceConnectorConfig config) {
+        try (Connection connection = config.connect()) {
+            boolean filtered = PostgresPublication.ensure(connection, config.publicationName(), config.tables());
+            if (!filtered) {
+                LOG.warn("syncline.row_meta at site {} lacks REPLICA IDENTITY FULL, so publication {} ships every "
+                        + "meta change and the capture drops applied ones itself; restart the source connector "
+                        + "(it installs schema version 6) to let the server filter them", config.siteId(),
+                        config.publicationName());
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("site " + config.siteId() + ": could not create or update publication "
+                    + config.publicationName() + " (SQLSTATE " + e.getSQLState() + ": " + e.getMessage()
+                    + "); the database user must own the synced tables or be a superuser", e);
+        }
     }
 
     @Override

@@ -129,6 +129,36 @@ class ChangePairingTest {
     }
 
     @Test
+    void atAMetaFirstSiteARowChangeWithNoMetaWaitingIsAnAppliedOneAndIsDroppedAtOnce() {
+        ChangePairing postgres = new ChangePairing(EAST, true);
+        SourceRecord applied = orderWrite(42, "from west", "1.00", 7);
+
+        ChangePairing.Outcome outcome = postgres.accept(applied);
+
+        assertThat(outcome.paired()).isEmpty();
+        assertThat(outcome.dropped()).containsExactly(applied);
+        assertThat(postgres.buffered()).isZero();
+        assertThat(postgres.droppedForeign()).isEqualTo(1);
+        assertThat(postgres.unpaired()).isZero();
+    }
+
+    @Test
+    void atAMetaFirstSiteALocalWritesMetaThenRowArePaired() {
+        ChangePairing postgres = new ChangePairing(EAST, true);
+        SourceRecord meta = meta("public.orders", "42", "east:8", 5L, "east", 8, false, 9);
+        assertThat(postgres.accept(meta).paired()).isEmpty();
+        SourceRecord row = orderWrite(42, "local", "2.00", 9);
+
+        ChangePairing.Outcome outcome = postgres.accept(row);
+
+        assertThat(outcome.paired()).isPresent();
+        assertThat(outcome.paired().get().carried()).containsExactly(meta, row);
+        assertThat(outcome.paired().get().event().dot()).isEqualTo(new Dot(EAST, 8));
+        assertThat(postgres.buffered()).isZero();
+        assertThat(postgres.droppedForeign()).isZero();
+    }
+
+    @Test
     void commitTimeFallsBackToMillisWithoutMicros() {
         Struct row = new Struct(ORDERS_ROW).put("id", 1L);
         pairing.accept(change("public", "orders", new Struct(ORDERS_KEY).put("id", 1L), ORDERS_ROW, "c", null, row,

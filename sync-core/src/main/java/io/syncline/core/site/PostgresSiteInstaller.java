@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSiteInstaller implements SiteInstaller {
 
     /** Bumped whenever postgres-site.sql changes, so an existing site is upgraded once. */
-    static final int SCHEMA_VERSION = 5;
+    static final int SCHEMA_VERSION = 6;
 
     /**
      * The capture trigger runs BEFORE each row change (schema version 3 on), and PostgreSQL fires

@@ -115,6 +115,12 @@ $f$;
 ALTER TABLE syncline.row_meta ADD COLUMN IF NOT EXISTS col_stamps jsonb;
 ALTER TABLE syncline.row_meta ADD COLUMN IF NOT EXISTS counters jsonb;
 
+-- The capture's publication ships only the meta entries written here by an application
+-- (WHERE (local_write), see PostgresPublication); a row filter of a table that is updated may name
+-- only replica-identity columns, hence FULL (schema version 6). Applied meta entries never leave the
+-- server, and the capture does not decode them.
+ALTER TABLE syncline.row_meta REPLICA IDENTITY FULL;
+
 -- The columns a write changed, stamped with the write's (hlc, site). oldr is NULL for a new row (an
 -- insert, or the new key of a primary-key change): every column is new.
 CREATE OR REPLACE FUNCTION syncline.stamp_columns(prev jsonb, hlc bigint, site text, oldr jsonb, newr jsonb)
