@@ -70,17 +70,25 @@ final class BenchPhases {
     }
 
     /**
-     * Writes {@code rows} rows at a in transactions of {@link #TRANSACTION_ROWS} as fast as one
-     * client can, and waits until b has them all. First, unmeasured, {@code warmup} rows (ids after
-     * the measured ones) go the same way, so that the measured rows meet a pipeline whose code the
-     * JVM has already compiled, as in a long-running worker.
+     * Sends {@code warmup} rows (ids after the {@code rows} measured ones) the same way as
+     * {@link #endToEnd}, unmeasured, and waits until b has them: the measured rows then meet a
+     * pipeline whose code the JVM has already compiled, as in a long-running worker.
      */
-    Throughput endToEnd(String phase, BenchTable table, long rows, long warmup) throws SQLException {
+    void warmUp(String phase, BenchTable table, long rows, long warmup) throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             for (long id = rows + 1; id <= rows + warmup; id += TRANSACTION_ROWS) {
                 table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows + warmup - id + 1));
             }
             awaitRows(b, table, warmup, phase + " warm-up");
+        }
+    }
+
+    /**
+     * Writes {@code rows} rows at a in transactions of {@link #TRANSACTION_ROWS} as fast as one
+     * client can, and waits until b has them all (and the {@code warmup} rows sent before).
+     */
+    Throughput endToEnd(String phase, BenchTable table, long rows, long warmup) throws SQLException {
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             String start = now(a);
             long began = System.nanoTime();
             for (long id = 1; id <= rows; id += TRANSACTION_ROWS) {
