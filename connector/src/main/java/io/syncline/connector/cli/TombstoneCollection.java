@@ -42,7 +42,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TombstoneCollection {
 
-    /** The reserved meta-table name of the barrier write; the capture drops it (a meta change without a row). */
+    /**
+     * The reserved meta-table name of the barrier write; the capture drops it (a meta change without a
+     * row). It is written with {@code local_write = true}, so that the publication ships it.
+     */
     static final String BARRIER_TABLE = "syncline.gc_barrier";
 
     /** Where the round works. */
@@ -256,8 +259,8 @@ public final class TombstoneCollection {
 
     private static void barrierWrite(Connection c, String roundId) throws SQLException {
         try (PreparedStatement ins = c.prepareStatement("""
-                INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
-                VALUES (?, ?, '', 0, '', 0, true) ON CONFLICT (table_name, pk) DO NOTHING""");
+                INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write)
+                VALUES (?, ?, '', 0, '', 0, true, true) ON CONFLICT (table_name, pk) DO NOTHING""");
                 PreparedStatement del = c.prepareStatement(
                         "DELETE FROM syncline.row_meta WHERE table_name = ? AND pk = ?")) {
             ins.setString(1, BARRIER_TABLE);

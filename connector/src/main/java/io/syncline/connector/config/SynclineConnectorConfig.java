@@ -165,6 +165,10 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         props.setProperty("ApplicationName", "syncline-" + getString(SITE_ID));
         if (engine() == Engine.MARIADB) {
             props.setProperty("connectTimeout", Long.toString(seconds * 1000));
+        } else {
+            // A batch of single-row upserts goes to the server as multi-row INSERT ... VALUES (...), (...)
+            // statements; an apply batch never holds two writes of one key (ApplyBatch keeps the last).
+            props.setProperty("reWriteBatchedInserts", "true");
         }
         return DriverManager.getConnection(jdbcUrl(), props);
     }

@@ -252,4 +252,33 @@ class DebeziumValuesTest {
         assertThat(DebeziumValues.instantMicros(Instant.parse("9999-12-31T23:59:59.999999Z")))
                 .isEqualTo(253_402_300_799_999_999L);
     }
+
+    @Test
+    void utcInstantReadsDebeziumsZonedTimestampsExactlyAsTheIsoParserDoes() {
+        long seed = System.nanoTime();
+        System.out.println("DebeziumValuesTest seed " + seed);
+        java.util.Random random = new java.util.Random(seed);
+        List<String> texts = new java.util.ArrayList<>(List.of("2026-11-26T13:00:00Z", "1970-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.999999Z", "9999-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00.1Z",
+                "2024-02-29T12:00:00.5Z", "2026-11-26T13:00:00+01:00", "+10000-01-01T00:00:00Z",
+                "2026-11-26T13:00:00.123456+00:00", "2026-11-26T13:00:00.Z"));
+        for (int i = 0; i < 2_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_799L),
+                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+            texts.add(ZonedTimestamp.toIsoString(instant.atOffset(ZoneOffset.UTC), null));
+        }
+        for (String text : texts) {
+            assertThat(DebeziumValues.utcInstant(text)).as("seed %d, %s", seed, text)
+                    .isEqualTo(OffsetDateTime.parse(text).toInstant());
+        }
+    }
+
+    @Test
+    void utcInstantRefusesWhatTheIsoParserRefuses() {
+        for (String text : List.of("2026-02-30T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T13:00:60Z",
+                "2026-13-01T00:00:00Z", "2026-1x-01T00:00:00Z")) {
+            assertThatThrownBy(() -> DebeziumValues.utcInstant(text)).as(text)
+                    .isInstanceOf(java.time.format.DateTimeParseException.class);
+        }
+    }
 }
