@@ -88,26 +88,32 @@ CREATE TABLE IF NOT EXISTS syncline.apply_ledger (
 -- The applied change's own version vector (not the row's, which may be a join).
 ALTER TABLE syncline.apply_ledger ADD COLUMN IF NOT EXISTS vv text;
 
--- vv with one entry set: entries sorted by site id in byte order, "a:3,b:5".
+-- vv with one entry set: entries sorted by site id in byte order, "a:3,b:5". PL/pgSQL around one query
+-- (here and below) so that each session plans the query once: a SQL function that cannot be inlined
+-- is planned again at every call, which was most of the cost of a local update.
 CREATE OR REPLACE FUNCTION syncline.vv_set(vv text, site text, n bigint) RETURNS text
-LANGUAGE sql IMMUTABLE AS $f$
-    SELECT string_agg(e, ',' ORDER BY split_part(e, ':', 1) COLLATE "C")
-      FROM (SELECT x AS e
-              FROM unnest(string_to_array(nullif(vv, ''), ',')) AS x
-             WHERE split_part(x, ':', 1) <> site
-            UNION ALL
-            SELECT site || ':' || n) AS entries
+LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    RETURN (SELECT string_agg(e, ',' ORDER BY split_part(e, ':', 1) COLLATE "C")
+              FROM (SELECT x AS e
+                      FROM unnest(string_to_array(nullif(vv, ''), ',')) AS x
+                     WHERE split_part(x, ':', 1) <> site
+                    UNION ALL
+                    SELECT site || ':' || n) AS entries);
+END
 $f$;
 
 -- The canonical key text of a row: one key column -> its text; several -> each with '\' and ','
 -- escaped, joined by ','. The source computes the same text from the captured key.
 -- (A trigger's TG_ARGV counts from 0, hence array_lower.)
 CREATE OR REPLACE FUNCTION syncline.row_key(r jsonb, cols text[]) RETURNS text
-LANGUAGE sql IMMUTABLE AS $f$
-    SELECT CASE WHEN cardinality(cols) = 1 THEN r ->> cols[array_lower(cols, 1)]
-                ELSE (SELECT string_agg(replace(replace(r ->> c, '\', '\\'), ',', '\,'), ',' ORDER BY o)
-                        FROM unnest(cols) WITH ORDINALITY AS k(c, o))
-           END
+LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    RETURN (SELECT CASE WHEN cardinality(cols) = 1 THEN r ->> cols[array_lower(cols, 1)]
+                        ELSE (SELECT string_agg(replace(replace(r ->> c, '\', '\\'), ',', '\,'), ',' ORDER BY o)
+                                FROM unnest(cols) WITH ORDINALITY AS k(c, o))
+                   END);
+END
 $f$;
 
 -- Per-column clocks and counter contributions, for tables resolved column by column
@@ -124,11 +130,13 @@ ALTER TABLE syncline.row_meta REPLICA IDENTITY FULL;
 -- The columns a write changed, stamped with the write's (hlc, site). oldr is NULL for a new row (an
 -- insert, or the new key of a primary-key change): every column is new.
 CREATE OR REPLACE FUNCTION syncline.stamp_columns(prev jsonb, hlc bigint, site text, oldr jsonb, newr jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
-    SELECT CASE WHEN oldr IS NULL THEN '{}'::jsonb ELSE coalesce(prev, '{}'::jsonb) END
-           || coalesce((SELECT jsonb_object_agg(n.key, jsonb_build_array(hlc, site))
-                          FROM jsonb_each(newr) AS n
-                         WHERE oldr IS NULL OR (oldr -> n.key) IS DISTINCT FROM n.value), '{}'::jsonb)
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    RETURN (SELECT CASE WHEN oldr IS NULL THEN '{}'::jsonb ELSE coalesce(prev, '{}'::jsonb) END
+                   || coalesce((SELECT jsonb_object_agg(n.key, jsonb_build_array(hlc, site))
+                                  FROM jsonb_each(newr) AS n
+                                 WHERE oldr IS NULL OR (oldr -> n.key) IS DISTINCT FROM n.value), '{}'::jsonb));
+END
 $f$;
 
 -- Each counter column's change added to this site's contribution; a new row starts afresh.
@@ -169,7 +177,11 @@ BEGIN
     SELECT site_id INTO STRICT me FROM syncline.site;
     s := nextval('syncline.local_seq');
     wall := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16;
-    SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    IF cardinality(opts) > 0 THEN
+        SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    ELSE
+        counted := '{}';
+    END IF;
     INSERT INTO syncline.row_meta AS m (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
             counters)
     VALUES (t, k, me || ':' || s, wall, me, s, del, true,
@@ -206,7 +218,11 @@ BEGIN
     SELECT site_id INTO STRICT me FROM syncline.site;
     s := nextval('syncline.local_seq');
     wall := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16;
-    SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    IF cardinality(opts) > 0 THEN
+        SELECT coalesce(array_agg(substr(o, 9)), '{}') INTO counted FROM unnest(opts) AS o WHERE o LIKE 'counter:%';
+    ELSE
+        counted := '{}';
+    END IF;
     INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps, counters)
     VALUES (t, k, me || ':' || s, wall, me, s, false, true,
             CASE WHEN 'stamps' = ANY(opts) THEN syncline.stamp_columns(NULL, wall, me, NULL, newr) END,
@@ -248,11 +264,11 @@ BEGIN
     opts := coalesce(args[sep + 1:cardinality(args)], '{}');
     IF TG_OP <> 'INSERT' THEN
         oldr := to_jsonb(OLD);
-        oldk := syncline.row_key(oldr, keys);
+        oldk := CASE WHEN cardinality(keys) = 1 THEN oldr ->> keys[1] ELSE syncline.row_key(oldr, keys) END;
     END IF;
     IF TG_OP <> 'DELETE' THEN
         newr := to_jsonb(NEW);
-        newk := syncline.row_key(newr, keys);
+        newk := CASE WHEN cardinality(keys) = 1 THEN newr ->> keys[1] ELSE syncline.row_key(newr, keys) END;
     END IF;
     IF cardinality(opts) > 0 THEN
         -- Stored generated columns are computed after BEFORE triggers: NEW holds NULL for them.
