@@ -250,9 +250,13 @@ public class SynclineSinkTask extends SinkTask {
      * this site), the shapes are read again and the batch is applied once more before any change is
      * set aside as refused.
      */
+    /** How many times a batch is tried on freshly read table shapes before the mismatch is an error. */
+    private static final int FRESH_ROUNDS = 3;
+
     private ApplyResult applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
             Map<ChangeEvent, SinkRecord> sources) throws SQLException {
         boolean fresh = false;
+        int freshRounds = 0;
         while (true) {
             boolean[] reloaded = {false};
             List<ChangeEvent> fitted;
@@ -280,14 +284,16 @@ public class SynclineSinkTask extends SinkTask {
                     setAside(rejected, fittedSources);
                 });
             } catch (StaleShapes | SiteSetupException e) {
-                if (fresh) {
+                if (fresh && ++freshRounds >= FRESH_ROUNDS) {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (fresh || !isShapeMismatch(e)) {
+                if (!isShapeMismatch(e) || (fresh && ++freshRounds >= FRESH_ROUNDS)) {
                     throw e;
                 }
             }
+            // A schema change committed between the two catalog reads (the columns to keep, then the
+            // statements) shows as a mismatch even on fresh shapes: read both again, a few times.
             LOG.info("Site {} reads its table shapes again (a schema change?) and applies the batch once more", self);
             applier.forgetTableShapes();
             columns.forget();
