@@ -58,7 +58,7 @@ final class PeerPipeline {
         c.put("snapshot.mode", "no_data");
         c.put("max.batch.size", "4096");
         c.put("max.queue.size", "16384");
-        c.put("poll.interval.ms", "20");
+        c.put("poll.interval.ms", "5");
         c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         c.put("topic.creation.default.partitions", "4");

@@ -33,7 +33,7 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
         def.define(PUBLICATION_NAME, Type.STRING, "", Importance.MEDIUM,
                 "Name of the PostgreSQL publication; empty means syncline_<group>_<site>.",
                 GROUP_CAPTURE, ++order, Width.MEDIUM, "Publication");
-        def.define(POLL_INTERVAL_MS, Type.INT, 20, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+        def.define(POLL_INTERVAL_MS, Type.INT, 5, ConfigDef.Range.between(1, 60_000), Importance.LOW,
                 "How long the capture waits for new changes before returning an empty batch; lower is less lag.",
                 GROUP_CAPTURE, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(CAPTURE_SERVER_ID, Type.LONG, 0L, ConfigDef.Range.between(0L, 4_294_967_295L), Importance.LOW,
