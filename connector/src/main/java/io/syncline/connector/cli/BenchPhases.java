@@ -76,9 +76,7 @@ final class BenchPhases {
      */
     void warmUp(String phase, BenchTable table, long rows, long warmup) throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
-            for (long id = rows + 1; id <= rows + warmup; id += TRANSACTION_ROWS) {
-                table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows + warmup - id + 1));
-            }
+            writeRows(a, table, rows + 1, rows + warmup);
             awaitRows(b, table, warmup, phase + " warm-up");
         }
     }
@@ -91,9 +89,7 @@ final class BenchPhases {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             String start = now(a);
             long began = System.nanoTime();
-            for (long id = 1; id <= rows; id += TRANSACTION_ROWS) {
-                table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, rows - id + 1));
-            }
+            writeRows(a, table, 1, rows);
             long writeMillis = (System.nanoTime() - began) / 1_000_000;
             awaitRows(b, table, rows + warmup, phase);
             long millis = spanMillis(b, table, start);
@@ -165,6 +161,13 @@ final class BenchPhases {
                     return new Lag(rate, achieved, rows, rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), load());
                 }
             }
+        }
+    }
+
+    /** Rows {@code first} to {@code last} at a, in transactions of {@link #TRANSACTION_ROWS}. */
+    private static void writeRows(Connection a, BenchTable table, long first, long last) throws SQLException {
+        for (long id = first; id <= last; id += TRANSACTION_ROWS) {
+            table.insertBatch(a, id, (int) Math.min(TRANSACTION_ROWS, last - id + 1));
         }
     }
 

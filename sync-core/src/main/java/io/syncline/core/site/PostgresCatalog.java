@@ -36,6 +36,17 @@ public final class PostgresCatalog {
     private PostgresCatalog() {
     }
 
+    /** Whether an existing table logs whole old rows on update and delete (REPLICA IDENTITY FULL). */
+    public static boolean hasFullReplicaIdentity(Connection connection, TableRef table) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                "SELECT relreplident FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, table.quoted());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "f".equals(rs.getString(1));
+            }
+        }
+    }
+
     /** The shape of a table, or empty when the site has no such table. */
     public static Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException {
         Map<String, TableShape.ColumnType> columns = new LinkedHashMap<>();

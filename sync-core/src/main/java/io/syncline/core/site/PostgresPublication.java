@@ -30,6 +30,8 @@ public final class PostgresPublication {
     /** The meta entries the capture ships: an application's writes at this site. */
     public static final String META_FILTER = "local_write";
 
+    private static final TableRef META = TableRef.parse("syncline.row_meta");
+
     private PostgresPublication() {
     }
 
@@ -41,7 +43,7 @@ public final class PostgresPublication {
      */
     public static boolean ensure(Connection connection, String publication, List<TableRef> tables)
             throws SQLException {
-        boolean filtered = metaHasFullIdentity(connection);
+        boolean filtered = PostgresCatalog.hasFullReplicaIdentity(connection, META);
         StringJoiner list = new StringJoiner(", ");
         for (TableRef table : tables) {
             list.add(table.quoted());
@@ -72,11 +74,4 @@ public final class PostgresPublication {
         }
     }
 
-    private static boolean metaHasFullIdentity(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT relreplident FROM pg_class WHERE oid = to_regclass('syncline.row_meta')")) {
-            return rs.next() && "f".equals(rs.getString(1));
-        }
-    }
 }

@@ -233,14 +233,8 @@ public final class PostgresSiteInstaller implements SiteInstaller {
      * unchanged value in from the old row (docs/design.md, "Capture: unchanged TOASTed values").
      */
     private static boolean setReplicaIdentityFull(Connection connection, TableRef table) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT relreplident FROM pg_class WHERE oid = ?::regclass")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && "f".equals(rs.getString(1))) {
-                    return false;
-                }
-            }
+        if (PostgresCatalog.hasFullReplicaIdentity(connection, table)) {
+            return false;
         }
         try (Statement st = connection.createStatement()) {
             st.execute("ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL");
