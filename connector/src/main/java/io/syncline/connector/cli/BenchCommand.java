@@ -225,7 +225,7 @@ final class BenchCommand {
         long began = System.nanoTime();
         BenchPhases.Throughput large = phases.singleTransaction(LARGE, rows, arrived -> {
             out.printf(Locale.ROOT, "  %6.0f s: %s, heap peak %d MB (after GC %d MB), load %.2f%n", (System.nanoTime() - began) / 1e9,
-                    arrived < 0 ? "transaction committed at a" : String.format(Locale.ROOT, "b has %,d rows", arrived),
+                    arrived < 0 ? "transaction committed at a" : String.format(Locale.ROOT, "b has at least %,d rows", arrived),
                     heap.peakMb(), heap.livePeakMb(), BenchPhases.load());
             out.flush();
         });

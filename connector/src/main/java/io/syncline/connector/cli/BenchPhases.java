@@ -77,7 +77,7 @@ final class BenchPhases {
     void warmUp(String phase, BenchTable table, long rows, long warmup) throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             writeRows(a, table, rows + 1, rows + warmup);
-            awaitRows(b, table, warmup, phase + " warm-up");
+            awaitRows(b, new ArrivalWatch(table, rows + 1, rows + warmup), phase + " warm-up");
         }
     }
 
@@ -91,7 +91,7 @@ final class BenchPhases {
             long began = System.nanoTime();
             writeRows(a, table, 1, rows);
             long writeMillis = (System.nanoTime() - began) / 1_000_000;
-            awaitRows(b, table, rows + warmup, phase);
+            awaitRows(b, new ArrivalWatch(table, 1, rows), phase);
             long millis = spanMillis(b, table, start);
             return new Throughput(phase, rows, millis, writeMillis, load(),
                     table.checksum(a).equals(table.checksum(b)));
@@ -111,13 +111,14 @@ final class BenchPhases {
             long writeMillis = (System.nanoTime() - began) / 1_000_000;
             progress.accept(-1);
             long[] nextReport = {System.nanoTime() + 30_000_000_000L};
+            ArrivalWatch watch = new ArrivalWatch(table, 1, rows);
             Deadlines.await("site b has the " + rows + " rows of the large transaction", timeout, () -> {
-                long arrived = table.count(b);
+                long arrived = watch.arrived(b);
                 if (System.nanoTime() > nextReport[0]) {
                     progress.accept(arrived);
                     nextReport[0] += 30_000_000_000L;
                 }
-                return arrived >= rows;
+                return arrived == watch.size();
             }, () -> "b has " + quietly(() -> table.count(b)) + ", failures " + stack.failures());
             long millis = spanMillis(b, table, start);
             return new Throughput("large-tx", rows, millis, writeMillis, load(),
@@ -147,8 +148,9 @@ final class BenchPhases {
             }
             double achieved = rows * 1e9 / (System.nanoTime() - startedAt);
             long last = firstId + rows - 1;
+            ArrivalWatch watch = new ArrivalWatch(table, firstId, last);
             Deadlines.await("site b has the " + rows + " rows offered at " + rate + " rows/s", timeout,
-                    () -> countBetween(b, table, firstId, last) == rows,
+                    () -> watch.all(b),
                     () -> "b has " + quietly(() -> countBetween(b, table, firstId, last)) + ", failures "
                             + stack.failures());
             try (PreparedStatement ps = b.prepareStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
@@ -171,10 +173,10 @@ final class BenchPhases {
         }
     }
 
-    private void awaitRows(Connection b, BenchTable table, long rows, String phase) {
-        Deadlines.await("site b has the " + rows + " rows of the " + phase + " phase", timeout,
-                () -> table.count(b) >= rows,
-                () -> "b has " + quietly(() -> table.count(b)) + ", failures " + stack.failures());
+    private void awaitRows(Connection b, ArrivalWatch watch, String phase) {
+        Deadlines.await("site b has the " + watch.size() + " rows of the " + phase + " phase", timeout,
+                () -> watch.all(b),
+                () -> "b has at least " + quietly(() -> watch.arrived(b)) + " of them, failures " + stack.failures());
     }
 
     private static long countBetween(Connection c, BenchTable table, long first, long last) throws SQLException {

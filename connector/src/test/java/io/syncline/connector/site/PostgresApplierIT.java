@@ -387,6 +387,95 @@ class PostgresApplierIT {
         }
     }
 
+    @Test
+    void aBatchOfNewAndKnownKeysWritesEachNewKeysMetaOnceAndStillDetectsConflicts() throws Exception {
+        try (Connection c = postgres.connect(site)) {
+            String table = simpleTable(c);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), true);
+            applier.apply(c, List.of(upsert(table, "1", row(1, "from c"), "c:1", "c:1", now + 1)), List.of());
+            String metaXminBefore = single(c, "SELECT xmin::text FROM syncline.row_meta WHERE table_name = ? AND pk = '1'",
+                    "public." + table);
+            long updatesBefore = metaUpdates(c);
+
+            ApplyResult result = applier.apply(c, List.of(
+                    upsert(table, "10", row(10, "new"), "b:1", "b:1", now + 2),           // new key, once
+                    upsert(table, "1", row(1, "from b"), "b:2", "b:2", now + 3),          // known key, concurrent
+                    upsert(table, "11", row(11, "new, then newer"), "b:3", "b:3", now + 4), // new key, twice
+                    delete(table, "12", 12, "b:4", "b:4", now + 5),                       // new key, deleted
+                    upsert(table, "11", row(11, "newer"), "b:3,c:2", "c:2", now + 6)), List.of());
+
+            assertThat(result).as("applied, skipped, conflicts").isEqualTo(new ApplyResult(5, 0, 1));
+            assertThat(metaUpdates(c) - updatesBefore)
+                    .as("meta entries updated: the known key and the key changed twice; each new key's entry "
+                            + "was inserted once, final, and never updated")
+                    .isEqualTo(2);
+            assertThat(single(c, "SELECT string_agg(id || '=' || item, ',' ORDER BY id) FROM public." + table))
+                    .isEqualTo("1=from b,10=new,11=newer");
+            assertThat(requireMeta(c, "public." + table, "10")).isEqualTo(new Meta("b:1", now + 2, "b", 1, false));
+            assertThat(requireMeta(c, "public." + table, "11")).isEqualTo(new Meta("b:3,c:2", now + 6, "c", 2, false));
+            assertThat(requireMeta(c, "public." + table, "12")).isEqualTo(new Meta("b:4", now + 5, "b", 4, true));
+            assertThat(requireMeta(c, "public." + table, "1")).isEqualTo(new Meta("b:2,c:1", now + 3, "b", 2, false));
+            assertThat(single(c, "SELECT xmin::text FROM syncline.row_meta WHERE table_name = ? AND pk = '1'",
+                    "public." + table)).as("the known key's entry was rewritten").isNotEqualTo(metaXminBefore);
+            assertThat(single(c, "SELECT string_agg(pk || '=' || local_write, ',' ORDER BY pk) FROM syncline.row_meta "
+                    + "WHERE table_name = ?", "public." + table))
+                    .as("applied entries are never local writes").isEqualTo("1=false,10=false,11=false,12=false");
+            assertThat(single(c, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = ?", "public." + table))
+                    .as("ledger rows: the first apply and the five changes").isEqualTo("6");
+        }
+    }
+
+    @Test
+    void anApplyOfANewKeyWaitsForALocalInsertOfItAndThenResolvesTheConflict() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
+            String table = simpleTable(local);
+            PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
+            long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));
+
+            local.setAutoCommit(false);
+            execute(local, "INSERT INTO public." + table + " VALUES (7, 'local')");
+            long localSeq = requireMeta(local, "public." + table, "7").seq();
+            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return applier.apply(apply,
+                            List.of(upsert(table, "7", row(7, "remote"), "b:1", "b:1", inAnHour)), List.of());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, executor);
+            try (Connection observer = postgres.connect(site)) {
+                Deadlines.await("the apply waits for the local transaction's new meta entry", Duration.ofSeconds(30),
+                        () -> applying.isDone() || "1".equals(single(observer,
+                                "SELECT count(*) FROM pg_locks WHERE pid = ? AND NOT granted", (int) applyPid)),
+                        () -> "apply done: " + applying.isDone());
+            }
+            assertThat(applying).as("apply while the local transaction holds the new key").isNotDone();
+
+            local.commit();
+            ApplyResult result = applying.get(30, TimeUnit.SECONDS);
+
+            assertThat(result).as("the apply saw the local insert: a conflict").isEqualTo(new ApplyResult(1, 0, 1));
+            assertThat(requireMeta(local, "public." + table, "7"))
+                    .isEqualTo(new Meta("a:" + localSeq + ",b:1", inAnHour, "b", 1, false));
+            assertThat(item(local, table, 7)).isEqualTo("remote");
+            local.commit();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Updates of {@code syncline.row_meta} counted by the server's statistics, including those of
+     * this connection's transactions so far (they are flushed first; the apply ran on it).
+     */
+    private static long metaUpdates(Connection c) throws SQLException {
+        single(c, "SELECT pg_stat_force_next_flush()");
+        single(c, "SELECT 1");
+        return Long.parseLong(single(c, "SELECT n_tup_upd FROM pg_stat_user_tables "
+                + "WHERE relid = 'syncline.row_meta'::regclass"));
+    }
+
     /** Creates {@code public.<random> (id bigint PRIMARY KEY, item text)} with the capture trigger. */
     private static String simpleTable(Connection c) throws SQLException {
         String table = uniqueName("t");

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One batch inside the apply transaction: lock meta, decide every event against the version the
@@ -52,9 +53,12 @@ final class ApplyBatch {
         if (foreign.isEmpty()) {
             return new ApplyResult(0, skipped, 0, List.of());
         }
-        lockMeta(foreign);
-        int applied = 0;
-        for (ChangeEvent e : foreign) {
+        List<ChangeEvent> rest = new ArrayList<>(foreign.size());
+        int applied = applyFirstVersions(foreign, rest);
+        if (!rest.isEmpty()) {
+            lockMeta(rest);
+        }
+        for (ChangeEvent e : rest) {
             RowId id = new RowId(e.table(), e.key());
             RowVersion local = current.getOrDefault(id, RowVersion.NONE);
             if (e.vv().dominatedBy(local.vv())) {
@@ -77,6 +81,44 @@ final class ApplyBatch {
             writeLedger();
         }
         return new ApplyResult(applied, skipped, conflicts.size(), List.of());
+    }
+
+    /**
+     * The changes of keys this site has no meta entry for, where the batch holds one change of the
+     * key: such a change is applied as it is (nothing local to compare with; a change with an empty
+     * vector, which {@link RowVersion#NONE} dominates, is left to the general path), so its meta entry is
+     * written first, in one statement for all of them, and is then neither locked, nor read, nor
+     * written again. The other changes, and those whose key got an entry meanwhile, are added to
+     * {@code rest}, in batch order. Returns how many were applied.
+     */
+    private int applyFirstVersions(List<ChangeEvent> events, List<ChangeEvent> rest) throws SQLException {
+        Map<RowId, Integer> perKey = new HashMap<>();
+        for (ChangeEvent e : events) {
+            perKey.merge(new RowId(e.table(), e.key()), 1, Integer::sum);
+        }
+        List<Dialect.MetaId> ids = new ArrayList<>();
+        List<RowVersion> versions = new ArrayList<>();
+        for (ChangeEvent e : events) {
+            if (perKey.get(new RowId(e.table(), e.key())) == 1 && !e.vv().dominatedBy(RowVersion.NONE.vv())) {
+                ids.add(new Dialect.MetaId(e.table(), e.key()));
+                versions.add(versionOf(e));
+            }
+        }
+        Set<Dialect.MetaId> written = ids.isEmpty() ? Set.of()
+                : applier.dialect().insertFirstMeta(connection, ids, versions);
+        int applied = 0;
+        for (ChangeEvent e : events) {
+            if (written.contains(new Dialect.MetaId(e.table(), e.key()))) {
+                RowId id = new RowId(e.table(), e.key());
+                current.put(id, versionOf(e));
+                writes.put(id, e);
+                appliedEvents.add(e);
+                applied++;
+            } else {
+                rest.add(e);
+            }
+        }
+        return applied;
     }
 
     /** Writes {@code write} as the row's new state; {@code incoming} is the change that brought it. */

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the apply protocol needs from one database engine: the SQL of Syncline's metadata
@@ -80,6 +81,20 @@ public interface Dialect {
      * {@code consumer}. A placeholder has an empty origin.
      */
     void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException;
+
+    /**
+     * Writes the first meta entry of each id that has none yet, {@code versions[i]} for
+     * {@code ids[i]}, in (table, key) order, and returns the ids it wrote: those are new to this
+     * site and locked by the open transaction, so an incoming change of such a key needs no lock,
+     * no read and no second meta write. An id that has an entry, or gets one first from a concurrent
+     * writer (whose commit this waits for), is left alone and goes through {@link #lockMeta}.
+     * Returns nothing where the dialect has no such statement; then every id goes through
+     * {@link #lockMeta}.
+     */
+    default Set<MetaId> insertFirstMeta(Connection connection, List<MetaId> ids, List<RowVersion> versions)
+            throws SQLException {
+        return Set.of();
+    }
 
     /**
      * Upserts meta entries; parameters: table_name, pk, vv, hlc, origin, seq, deleted, col_stamps

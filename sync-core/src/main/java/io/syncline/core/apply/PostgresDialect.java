@@ -11,9 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** PostgreSQL: the {@code syncline} schema, arrays for the locked ids, ON CONFLICT upserts. */
 final class PostgresDialect implements Dialect {
@@ -24,6 +26,16 @@ final class PostgresDialect implements Dialect {
             INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
             SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
             ON CONFLICT (table_name, pk) DO NOTHING""";
+
+    private static final String FIRST_META = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+                counters)
+            SELECT t, k, vv, hlc, origin, seq, deleted, false, CAST(stamps AS jsonb), CAST(counts AS jsonb)
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[],
+                          ?::text[], ?::text[]) AS u(t, k, vv, hlc, origin, seq, deleted, stamps, counts)
+             ORDER BY t, k
+            ON CONFLICT (table_name, pk) DO NOTHING
+            RETURNING table_name, pk""";
 
     private static final String LOCK_META = """
             SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
@@ -114,6 +126,51 @@ final class PostgresDialect implements Dialect {
                 }
             }
         }
+    }
+
+    @Override
+    public Set<MetaId> insertFirstMeta(Connection connection, List<MetaId> ids, List<RowVersion> versions)
+            throws SQLException {
+        int n = ids.size();
+        String[] tables = new String[n];
+        String[] keys = new String[n];
+        String[] vvs = new String[n];
+        Long[] hlcs = new Long[n];
+        String[] origins = new String[n];
+        Long[] seqs = new Long[n];
+        Boolean[] deleted = new Boolean[n];
+        String[] stamps = new String[n];
+        String[] counters = new String[n];
+        for (int i = 0; i < n; i++) {
+            RowVersion v = versions.get(i);
+            tables[i] = ids.get(i).table();
+            keys[i] = ids.get(i).key();
+            vvs[i] = v.vv().encode();
+            hlcs[i] = v.hlc();
+            origins[i] = v.origin() == null ? "" : v.origin().value();
+            seqs[i] = v.sequence();
+            deleted[i] = v.deleted();
+            stamps[i] = MetaJson.stamps(v.columnStamps());
+            counters[i] = MetaJson.counters(v.counters());
+        }
+        Set<MetaId> written = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(FIRST_META)) {
+            ps.setArray(1, connection.createArrayOf("text", tables));
+            ps.setArray(2, connection.createArrayOf("text", keys));
+            ps.setArray(3, connection.createArrayOf("text", vvs));
+            ps.setArray(4, connection.createArrayOf("bigint", hlcs));
+            ps.setArray(5, connection.createArrayOf("text", origins));
+            ps.setArray(6, connection.createArrayOf("bigint", seqs));
+            ps.setArray(7, connection.createArrayOf("boolean", deleted));
+            ps.setArray(8, connection.createArrayOf("text", stamps));
+            ps.setArray(9, connection.createArrayOf("text", counters));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    written.add(new MetaId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return written;
     }
 
     @Override
