@@ -75,6 +75,9 @@ final class BenchPhases {
      * pipeline whose code the JVM has already compiled, as in a long-running worker.
      */
     void warmUp(String phase, BenchTable table, long rows, long warmup) throws SQLException {
+        if (warmup == 0) {
+            return;
+        }
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             writeRows(a, table, rows + 1, rows + warmup);
             awaitRows(b, new ArrivalWatch(table, rows + 1, rows + warmup), phase + " warm-up");
