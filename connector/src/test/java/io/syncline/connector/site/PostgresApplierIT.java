@@ -348,42 +348,22 @@ class PostgresApplierIT {
 
     @Test
     void aLocalTransactionAndAnApplyOfTheSameRowAreSerialized() throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
             String table = simpleTable(local);
             PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
             applier.apply(apply, List.of(upsert(table, "1", row(1, "v1"), "b:1", "b:1", now)), List.of());
-            long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));
 
             local.setAutoCommit(false);
             execute(local, "UPDATE public." + table + " SET item = 'local' WHERE id = 1");
             long localSeq = requireMeta(local, "public." + table, "1").seq();
-            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return applier.apply(apply,
-                            List.of(upsert(table, "1", row(1, "remote"), "b:2", "b:2", inAnHour)), List.of());
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, executor);
-            try (Connection observer = postgres.connect(site)) {
-                Deadlines.await("the apply waits for the local transaction's row lock", Duration.ofSeconds(30),
-                        () -> applying.isDone() || "1".equals(single(observer,
-                                "SELECT count(*) FROM pg_locks WHERE pid = ? AND NOT granted", (int) applyPid)),
-                        () -> "apply done: " + applying.isDone());
-            }
-            assertThat(applying).as("apply while the local transaction holds the row").isNotDone();
-
-            local.commit();
-            ApplyResult result = applying.get(30, TimeUnit.SECONDS);
+            ApplyResult result = applyWhileLocalCommitsLast(local, apply, applier,
+                    upsert(table, "1", row(1, "remote"), "b:2", "b:2", inAnHour), "the row");
 
             assertThat(result).as("the apply saw the local write: a conflict").isEqualTo(new ApplyResult(1, 0, 1));
             assertThat(requireMeta(local, "public." + table, "1"))
                     .isEqualTo(new Meta("a:" + localSeq + ",b:2", inAnHour, "b", 2, false));
             assertThat(item(local, table, 1)).isEqualTo("remote");
             local.commit();
-        } finally {
-            executor.shutdownNow();
         }
     }
 
@@ -427,39 +407,50 @@ class PostgresApplierIT {
 
     @Test
     void anApplyOfANewKeyWaitsForALocalInsertOfItAndThenResolvesTheConflict() throws Exception {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
             String table = simpleTable(local);
             PostgresApplier applier = new PostgresApplier(A, ResolverRegistry.from(java.util.Map.of(), List.of()), false);
-            long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));
 
             local.setAutoCommit(false);
             execute(local, "INSERT INTO public." + table + " VALUES (7, 'local')");
             long localSeq = requireMeta(local, "public." + table, "7").seq();
-            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return applier.apply(apply,
-                            List.of(upsert(table, "7", row(7, "remote"), "b:1", "b:1", inAnHour)), List.of());
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, executor);
-            try (Connection observer = postgres.connect(site)) {
-                Deadlines.await("the apply waits for the local transaction's new meta entry", Duration.ofSeconds(30),
-                        () -> applying.isDone() || "1".equals(single(observer,
-                                "SELECT count(*) FROM pg_locks WHERE pid = ? AND NOT granted", (int) applyPid)),
-                        () -> "apply done: " + applying.isDone());
-            }
-            assertThat(applying).as("apply while the local transaction holds the new key").isNotDone();
-
-            local.commit();
-            ApplyResult result = applying.get(30, TimeUnit.SECONDS);
+            ApplyResult result = applyWhileLocalCommitsLast(local, apply, applier,
+                    upsert(table, "7", row(7, "remote"), "b:1", "b:1", inAnHour), "the new key");
 
             assertThat(result).as("the apply saw the local insert: a conflict").isEqualTo(new ApplyResult(1, 0, 1));
             assertThat(requireMeta(local, "public." + table, "7"))
                     .isEqualTo(new Meta("a:" + localSeq + ",b:1", inAnHour, "b", 1, false));
             assertThat(item(local, table, 7)).isEqualTo("remote");
             local.commit();
+        }
+    }
+
+    /**
+     * Applies {@code event} on {@code apply} while {@code local}'s open transaction holds what it
+     * writes: asserts the apply waits for a lock, then commits {@code local} and returns the apply's
+     * result.
+     */
+    private static ApplyResult applyWhileLocalCommitsLast(Connection local, Connection apply,
+            PostgresApplier applier, ChangeEvent event, String held) throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));
+            CompletableFuture<ApplyResult> applying = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return applier.apply(apply, List.of(event), List.of());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, executor);
+            try (Connection observer = postgres.connect(site)) {
+                Deadlines.await("the apply waits for the local transaction's lock on " + held, Duration.ofSeconds(30),
+                        () -> applying.isDone() || "1".equals(single(observer,
+                                "SELECT count(*) FROM pg_locks WHERE pid = ? AND NOT granted", (int) applyPid)),
+                        () -> "apply done: " + applying.isDone());
+            }
+            assertThat(applying).as("apply while the local transaction holds " + held).isNotDone();
+            local.commit();
+            return applying.get(30, TimeUnit.SECONDS);
         } finally {
             executor.shutdownNow();
         }
