@@ -153,6 +153,17 @@ public final class ConnectRestClient {
      *     the last status, with the trace of any failed task
      */
     public void awaitRunning(String name, Duration timeout) {
+        awaitState(name, "RUNNING", timeout);
+    }
+
+    /**
+     * Waits until the connector and all of its tasks (at least one) are in {@code state}
+     * ({@code RUNNING} or {@code PAUSED}; a stopped connector has no tasks), asking every 100 ms.
+     *
+     * @throws IllegalStateException if that is not so within {@code timeout}; the message holds
+     *     the last status, with the trace of any failed task
+     */
+    public void awaitState(String name, String state, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no status yet";
         while (true) {
@@ -160,9 +171,9 @@ public final class ConnectRestClient {
                 JsonNode status = status(name);
                 last = status.toPrettyString();
                 Map<Integer, String> tasks = taskStates(status);
-                if ("RUNNING".equals(status.path("connector").path("state").asText())
+                if (state.equals(status.path("connector").path("state").asText())
                         && !tasks.isEmpty()
-                        && tasks.values().stream().allMatch("RUNNING"::equals)) {
+                        && tasks.values().stream().allMatch(state::equals)) {
                     return;
                 }
             } catch (ConnectRestException e) {
@@ -170,8 +181,8 @@ public final class ConnectRestClient {
                 last = e.getMessage();
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("connector " + name + " and its tasks were not all RUNNING after "
-                        + timeout.toMillis() + " ms at " + baseUrl + "; last status:\n" + last);
+                throw new IllegalStateException("connector " + name + " and its tasks were not all " + state
+                        + " after " + timeout.toMillis() + " ms at " + baseUrl + "; last status:\n" + last);
             }
             pause(POLL_MILLIS);
         }
