@@ -130,8 +130,7 @@ final class BenchCommand {
                 b.createStatement().execute(table.arrivalTrigger());
             }
         }
-        stack.startSync(List.of(SYNC.name(), LAG.name()), Map.of());
-        List<String> synclineConnectors = stack.rest().connectors();
+        List<String> synclineConnectors = stack.startSync(List.of(SYNC.name(), LAG.name()), Map.of());
         out.printf(Locale.ROOT, "syncline bench: %,d rows of ~200 bytes per phase, 2 PostgreSQL sites, %d cores%n",
                 rows, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-44s %10s %9s %12s %8s %6s %9s%n", "phase", "rows", "seconds", "rows/s", "load1m",

@@ -448,13 +448,15 @@ public final class EmbeddedStack implements AutoCloseable {
     /**
      * Registers a source and a sink connector per site through the REST API, from the samples,
      * and waits until all run and every site's capture is streaming.
+     *
+     * @return the names of the connectors registered, sources and sinks
      */
-    public void startSync(List<String> tableNames, Map<String, String> sinkOverrides) {
-        startSync(tableNames, sinkOverrides, Map.of());
+    public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides) {
+        return startSync(tableNames, sinkOverrides, Map.of());
     }
 
     /** Like {@link #startSync(List, Map)}, with extra sink settings for some sites. */
-    public void startSync(List<String> tableNames, Map<String, String> sinkOverrides,
+    public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides,
             Map<String, Map<String, String>> perSiteSinkOverrides) {
         long startedAt = System.nanoTime();
         List<String> names = new ArrayList<>();
@@ -480,6 +482,7 @@ public final class EmbeddedStack implements AutoCloseable {
         tables.addAll(tableNames);
         LOG.info("Sync of {} running at {} sites in {} ms", tableNames, sites.size(),
                 (System.nanoTime() - startedAt) / 1_000_000);
+        return List.copyOf(names);
     }
 
     /**
