@@ -75,13 +75,13 @@ class DockerFilesTest {
     }
 
     @Test
-    void coordinatorImageRunsTheCliOnAJava17Runtime() throws IOException, ClassNotFoundException {
+    void coordinatorImageRunsThePeerFromThePluginLibOnAJava17Runtime() throws IOException, ClassNotFoundException {
         Dockerfile file = Dockerfile.read(DOCKER.resolve("Dockerfile.coordinator"));
 
         assertThat(file.finalBaseImage()).isEqualTo("eclipse-temurin:17-jre");
         String cmd = file.last("CMD");
-        assertThat(cmd).contains("io.syncline.connector.cli.SynclineCli coordinator", "--id", "--peers", "--dir /data");
-        Class.forName("io.syncline.connector.cli.SynclineCli");
+        assertThat(cmd).contains("io.syncline.conflict.coordinator.CoordinatorPeerMain", "--id", "--peers", "--dir /data");
+        Class.forName("io.syncline.conflict.coordinator.CoordinatorPeerMain");
         // SLF4J and a backend are not in the plugin's lib/ (the worker provides them): the image adds both.
         assertThat(cmd).contains("/opt/syncline/lib/*", "/opt/syncline/logging/*");
         assertThat(file.all("ADD")).extracting(Instruction::args)
