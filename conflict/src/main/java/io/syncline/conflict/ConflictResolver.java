@@ -48,11 +48,6 @@ public interface ConflictResolver {
     RowState merge(RowState a, RowState b);
 
     /**
-     * Receives the resolver's options, once, before any merge.
-     *
-     * @throws IllegalArgumentException naming the key, if an option is missing or invalid
-     */
-    /**
      * Whether this resolver's choice must be decided once for all sites through the coordinator
      * (a resolver whose answer could differ between sites, e.g. one that asks an outside system).
      * The registry then records the choice of the first site to meet the conflict and every site
@@ -62,6 +57,11 @@ public interface ConflictResolver {
         return false;
     }
 
+    /**
+     * Receives the resolver's options, once, before any merge.
+     *
+     * @throws IllegalArgumentException naming the key, if an option is missing or invalid
+     */
     default void configure(ResolverSettings settings) {
     }
 }

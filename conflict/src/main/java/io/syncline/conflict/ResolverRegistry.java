@@ -75,7 +75,7 @@ public final class ResolverRegistry implements ConflictArbiter {
 
     /** The same resolvers; those that need coordination decide through {@code log}. */
     public ResolverRegistry withDecisions(DecisionLog log) {
-        return new ResolverRegistry(byTable, fallback, fallbackProblem, java.util.Objects.requireNonNull(log, "log"));
+        return new ResolverRegistry(byTable, fallback, fallbackProblem, Objects.requireNonNull(log, "log"));
     }
 
     /** The names of the built-in resolvers, e.g. {@code last-writer-wins}. */

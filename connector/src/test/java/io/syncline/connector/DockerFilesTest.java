@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -359,7 +360,7 @@ class DockerFilesTest {
 
     private static Set<String> tables(String sql) {
         Matcher m = Pattern.compile("(?i)CREATE TABLE\\s+([a-z_]+\\.[a-z_]+)").matcher(sql);
-        Set<String> tables = new java.util.HashSet<>();
+        Set<String> tables = new HashSet<>();
         while (m.find()) {
             tables.add(m.group(1).toLowerCase());
         }

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.testkit.EmbeddedConnect;
+import io.syncline.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import io.syncline.testkit.EmbeddedConnect;
-import io.syncline.testkit.EmbeddedKafka;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,7 +35,7 @@ class PluginArchiveIT {
     void aFreshWorkerLoadsTheUnzippedArchiveFromItsPluginPath() throws Exception {
         Path pluginPath = Files.createTempDirectory("syncline-fresh-plugins-");
         try (ZipFile archive = new ZipFile(zip().toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(archive.entries())) {
+            for (ZipEntry entry : Collections.list(archive.entries())) {
                 Path target = pluginPath.resolve(entry.getName()).normalize();
                 assertThat(target.startsWith(pluginPath)).as("entry %s stays in the plugin folder", entry.getName()).isTrue();
                 if (entry.isDirectory()) {

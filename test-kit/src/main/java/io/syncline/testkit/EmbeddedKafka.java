@@ -7,18 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -192,7 +196,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             awaitLeaders(admin, name);
             LOG.info("Topic {} is ready with {} partition(s)", name, partitions);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("topic " + name + " could not be created on "
                     + bootstrapServers + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -206,18 +210,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = newAdmin()) {
             var description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                    new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest =
+                    new HashMap<>();
             description.partitions().forEach(p -> latest.put(
-                    new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    new TopicPartition(topic, p.partition()),
+                    OffsetSpec.latest()));
             long sum = 0;
             for (var info : admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .values()) {
                 sum += info.offset();
             }
             return sum;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("end offsets of " + topic + " could not be read: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -261,10 +265,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     last = e;
                 }
-                Deadlines.pause(java.time.Duration.ofMillis(100));
+                Deadlines.pause(Duration.ofMillis(100));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,7 +279,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitLeaders(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+            throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
             try {
@@ -291,10 +295,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("partitions of " + topic + " have no leader after "
+                throw new TimeoutException("partitions of " + topic + " have no leader after "
                         + ADMIN_TIMEOUT.toSeconds() + " s");
             }
-            Deadlines.pause(java.time.Duration.ofMillis(50));
+            Deadlines.pause(Duration.ofMillis(50));
         }
     }
 

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class PostgresServerIT {
         }
     }
 
-    private static PostgresServer timed(String name, java.util.function.Supplier<PostgresServer> start) {
+    private static PostgresServer timed(String name, Supplier<PostgresServer> start) {
         long startedAt = System.nanoTime();
         PostgresServer server = start.get();
         System.out.printf("PostgresServer %s start-up: %d ms%n", name, EmbeddedKafka.elapsedMillis(startedAt));

@@ -3,6 +3,7 @@ package io.syncline.conflict.coordinator;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -170,7 +171,7 @@ public final class CoordinatorStateMachine extends BaseStateMachine {
     }
 
     /** Writes the state in the snapshot format, for tests that compare peers byte for byte. */
-    void writeState(java.io.DataOutput out) throws IOException {
+    void writeState(DataOutput out) throws IOException {
         lock.readLock().lock();
         try {
             state.writeTo(out);

@@ -13,6 +13,7 @@ import io.syncline.core.apply.Resolution;
 import io.syncline.core.apply.RowState;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +74,7 @@ class CoordinatedResolutionIT {
         RowState fromA = version("a", 11, "written at a");
         RowState fromB = version("b", 12, "written at b");
         try (CoordinatorClient client = CoordinatorClient.connect(cluster.peersSpec())) {
-            Map<String, ResolverRegistry> sites = new java.util.LinkedHashMap<>();
+            Map<String, ResolverRegistry> sites = new LinkedHashMap<>();
             for (String site : List.of("a", "b", "c")) {
                 sites.put(site, ResolverRegistry.from(settings, List.of(TABLE))
                         .withDecisions((key, proposal) -> client.decide("shop3", key, proposal)));

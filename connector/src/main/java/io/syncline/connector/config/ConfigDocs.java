@@ -1,5 +1,6 @@
 package io.syncline.connector.config;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -30,7 +31,7 @@ public final class ConfigDocs {
             String group = null;
             ConfigDef def = connector.getValue();
             List<ConfigDef.ConfigKey> keys = def.configKeys().values().stream()
-                    .sorted(java.util.Comparator.<ConfigDef.ConfigKey>comparingInt(k -> def.groups().indexOf(k.group))
+                    .sorted(Comparator.<ConfigDef.ConfigKey>comparingInt(k -> def.groups().indexOf(k.group))
                             .thenComparingInt(k -> k.orderInGroup))
                     .toList();
             for (ConfigDef.ConfigKey key : keys) {

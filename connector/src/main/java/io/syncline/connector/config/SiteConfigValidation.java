@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class SiteConfigValidation {
      */
     public static Config withLiveChecks(Config result, Map<String, String> props,
             Function<Map<String, String>, ? extends SynclineConnectorConfig> parse, boolean needsLogicalWal) {
-        Map<String, ConfigValue> byName = new java.util.HashMap<>();
+        Map<String, ConfigValue> byName = new HashMap<>();
         for (ConfigValue value : result.configValues()) {
             byName.put(value.name(), value);
         }

@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -114,7 +116,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
      * What the capture trigger of each table must keep besides the row version: per-column clocks
      * ({@code stamps}) or counter contributions ({@code counter:<column>}). Empty for most tables.
      */
-    public Map<TableRef, java.util.Set<String>> trackingOptions() {
+    public Map<TableRef, Set<String>> trackingOptions() {
         return Map.of();
     }
 
@@ -179,7 +181,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
 
         /** The name used in configuration and in {@code --sites}: {@code postgres}, {@code mariadb}. */
         public String configName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Engine of(String name) {

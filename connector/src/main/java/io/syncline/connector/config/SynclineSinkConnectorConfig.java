@@ -2,8 +2,11 @@ package io.syncline.connector.config;
 
 import io.syncline.conflict.ResolverRegistry;
 import io.syncline.core.site.TableRef;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -71,7 +74,7 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
 
     /** The conflict resolvers of every table, from conflict.resolver and conflict.resolver.* keys. */
     public ResolverRegistry resolvers() {
-        Map<String, String> settings = new java.util.HashMap<>();
+        Map<String, String> settings = new HashMap<>();
         originalsStrings().forEach((key, value) -> {
             if (key.startsWith(CONFLICT_RESOLVER)) {
                 settings.put(key, value);
@@ -85,12 +88,12 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
     public Map<TableRef, Set<String>> trackingOptions() {
         Map<String, String> all = originalsStrings();
         String defaultResolver = getString(CONFLICT_RESOLVER);
-        Map<TableRef, Set<String>> options = new java.util.HashMap<>();
+        Map<TableRef, Set<String>> options = new HashMap<>();
         for (TableRef table : tables()) {
             String prefix = CONFLICT_RESOLVER + "." + table;
             boolean own = all.containsKey(prefix);
             String resolver = own ? all.get(prefix) : defaultResolver;
-            Set<String> wanted = new java.util.TreeSet<>();
+            Set<String> wanted = new TreeSet<>();
             if ("column-last-writer-wins".equals(resolver)) {
                 wanted.add("stamps");
             } else if ("delta".equals(resolver)) {
@@ -114,8 +117,8 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
         return getString(COORDINATOR_PEERS).trim();
     }
 
-    public java.time.Duration leaseTtl() {
-        return java.time.Duration.ofMillis(getInt(LEASE_TTL_MS));
+    public Duration leaseTtl() {
+        return Duration.ofMillis(getInt(LEASE_TTL_MS));
     }
 
     public String freezeFile() {

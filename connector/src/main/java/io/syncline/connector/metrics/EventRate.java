@@ -1,5 +1,6 @@
 package io.syncline.connector.metrics;
 
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,7 +15,7 @@ final class EventRate {
     private double rate;
     private long lastNanos;
 
-    EventRate(LongSupplier nanoTime, java.time.Duration tau) {
+    EventRate(LongSupplier nanoTime, Duration tau) {
         if (tau.isNegative() || tau.isZero()) {
             throw new IllegalArgumentException("tau was " + tau + ", must be positive");
         }

@@ -8,8 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import org.slf4j.LoggerFactory;
 
 /**
  * The metrics of one source task, registered as an MXBean for as long as the task runs.

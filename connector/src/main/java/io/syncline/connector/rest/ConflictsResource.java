@@ -3,12 +3,14 @@ package io.syncline.connector.rest;
 import io.syncline.core.site.TableRef;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,9 +134,9 @@ public class ConflictsResource {
         }
         SiteDirectory.Site target = matching.get(0);
         ConflictSettlement.Outcome outcome;
-        try (java.sql.Connection c = database(target).openForWrite()) {
+        try (Connection c = database(target).openForWrite()) {
             outcome = ConflictSettlement.settle(c, id, keep, site);
-        } catch (java.sql.SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             return Responses.unavailable("site " + site + " could not settle conflict " + id + ": " + e.getMessage());
         }
         if (outcome.status() == 200) {
@@ -142,9 +144,9 @@ public class ConflictsResource {
             String pk = String.valueOf(outcome.body().get("pk"));
             for (SiteDirectory.Site other : sites) {
                 if (other != target && other.group().equals(target.group()) && other.database().isPresent()) {
-                    try (java.sql.Connection c = database(other).openForWrite()) {
+                    try (Connection c = database(other).openForWrite()) {
                         ConflictSettlement.markSettled(c, table, pk, keep);
-                    } catch (java.sql.SQLException | RuntimeException e) {
+                    } catch (SQLException | RuntimeException e) {
                         // The kept version reaches that site anyway; only its log stays "parked".
                     }
                 }

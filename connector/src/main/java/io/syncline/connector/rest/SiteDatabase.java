@@ -7,12 +7,14 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -106,7 +108,7 @@ final class SiteDatabase {
     }
 
     private Connection connect(boolean readOnly) throws SQLException {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
@@ -223,7 +225,7 @@ final class SiteDatabase {
                 meta.put("origin", rs.getString("origin"));
                 meta.put("seq", rs.getLong("seq"));
                 meta.put("hlc", hlc);
-                meta.put("hlcTime", java.time.Instant.ofEpochMilli(HybridClock.physicalMillis(hlc)).toString());
+                meta.put("hlcTime", Instant.ofEpochMilli(HybridClock.physicalMillis(hlc)).toString());
                 meta.put("deleted", rs.getBoolean("deleted"));
                 meta.put("localWrite", rs.getBoolean("local_write"));
                 return Optional.of(meta);

@@ -1,10 +1,12 @@
 package io.syncline.connector.rest;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The status of one site as {@code GET /syncline/status} shows it: its Syncline connectors and
@@ -59,7 +61,7 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
         }
 
         private static Map<String, Long> sorted(Map<String, Long> counts) {
-            return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(counts));
+            return Collections.unmodifiableMap(new TreeMap<>(counts));
         }
 
         static DatabaseStatus unreachable(String address, String error) {

@@ -1,5 +1,7 @@
 package io.syncline.connector.sink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,7 @@ final class FreezeSwitch {
             try {
                 Files.createFile(Path.of(file + ".taken"));
                 mine = true;
-            } catch (java.io.IOException alreadyTaken) {
+            } catch (IOException alreadyTaken) {
                 return false;
             }
         }
@@ -40,8 +42,8 @@ final class FreezeSwitch {
     void report(String outcome) {
         try {
             Files.writeString(Path.of(file + ".outcome"), outcome);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the freeze outcome", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the freeze outcome", e);
         }
     }
 

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
@@ -41,7 +42,7 @@ public class SynclineSinkConnector extends SinkConnector {
         try {
             config.resolvers();
         } catch (IllegalArgumentException e) {
-            throw new org.apache.kafka.connect.errors.ConnectException(e.getMessage(), e);
+            throw new ConnectException(e.getMessage(), e);
         }
         SiteInstallation.install(config);
         this.props = new HashMap<>(props);

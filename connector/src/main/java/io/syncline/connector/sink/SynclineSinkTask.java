@@ -3,6 +3,9 @@ package io.syncline.connector.sink;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncline.conflict.ResolverRegistry;
+import io.syncline.conflict.coordinator.CoordinatorClient;
+import io.syncline.conflict.coordinator.SiteRecord;
+import io.syncline.conflict.coordinator.SiteState;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SinkTaskMetrics;
@@ -11,26 +14,26 @@ import io.syncline.core.ChangeEvent;
 import io.syncline.core.EnvelopeFormatException;
 import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.Dialect;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
-import io.syncline.core.apply.Dialect;
-import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.apply.Rejection;
+import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
-import java.time.Clock;
-import io.syncline.conflict.coordinator.CoordinatorClient;
-import io.syncline.conflict.coordinator.SiteRecord;
-import io.syncline.conflict.coordinator.SiteState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -58,7 +61,7 @@ public class SynclineSinkTask extends SinkTask {
     private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     private TargetColumns columns;
-    private final java.util.Set<String> refusedInBatch = new java.util.HashSet<>();
+    private final Set<String> refusedInBatch = new HashSet<>();
     private SynclineSinkConnectorConfig config;
     private SiteId self;
     private SiteApplier applier;
@@ -67,7 +70,7 @@ public class SynclineSinkTask extends SinkTask {
     private PartitionLeases leases;
     private FreezeSwitch freeze;
     private final Map<TopicPartition, Long> claimed = new HashMap<>();
-    private final java.util.Set<TopicPartition> waitingForLease = new java.util.HashSet<>();
+    private final Set<TopicPartition> waitingForLease = new HashSet<>();
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
     private long deadLettered;
@@ -243,6 +246,9 @@ public class SynclineSinkTask extends SinkTask {
         }
     }
 
+    /** How many times a batch is tried on freshly read table shapes before the mismatch is an error. */
+    private static final int FRESH_ROUNDS = 3;
+
     /**
      * Applies the batch to the tables as they are now. Changes are first fitted to the target's
      * columns (a column dropped here is left out; one not added here yet makes the batch wait). When
@@ -250,9 +256,6 @@ public class SynclineSinkTask extends SinkTask {
      * this site), the shapes are read again and the batch is applied once more before any change is
      * set aside as refused.
      */
-    /** How many times a batch is tried on freshly read table shapes before the mismatch is an error. */
-    private static final int FRESH_ROUNDS = 3;
-
     private ApplyResult applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
             Map<ChangeEvent, SinkRecord> sources) throws SQLException {
         boolean fresh = false;
@@ -463,7 +466,7 @@ public class SynclineSinkTask extends SinkTask {
                 // batch's row locks past its lease: the new lease holder's epoch claim would wait for
                 // them as long as the zombie stands still. The server ends a transaction idle that long;
                 // the zombie's batch is rolled back and it finds its connection closed when it wakes.
-                try (java.sql.Statement st = connection.createStatement()) {
+                try (Statement st = connection.createStatement()) {
                     st.execute("SET idle_in_transaction_session_timeout = " + config.leaseTtl().toMillis());
                 }
             }

@@ -3,7 +3,9 @@ package io.syncline.connector.source;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.site.TableRef;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
@@ -42,7 +44,7 @@ final class CaptureSettings {
         props.put("topic.prefix", config.capturePrefix());
         StringJoiner databases = new StringJoiner(",");
         StringJoiner tables = new StringJoiner(",");
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        Set<String> seen = new LinkedHashSet<>();
         for (TableRef table : config.tables()) {
             tables.add(Pattern.quote(table.toString()));
             seen.add(table.schema());

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -83,7 +84,7 @@ final class DebeziumValues {
         if (name != null) {
             switch (name) {
                 case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date":
-                    return value instanceof java.util.Date d
+                    return value instanceof Date d
                             ? new ColumnValue.DateValue(LocalDate.ofEpochDay(Math.floorDiv(d.getTime(), 86_400_000L)))
                             : new ColumnValue.DateValue(LocalDate.ofEpochDay(((Number) value).longValue()));
                 case "io.debezium.time.MicroTime":
@@ -101,7 +102,7 @@ final class DebeziumValues {
                             localFromMicros(Math.floorDiv(((Number) value).longValue(), 1000L)));
                 case "org.apache.kafka.connect.data.Timestamp":
                     return new ColumnValue.TimestampValue(
-                            localFromMicros(((java.util.Date) value).getTime() * 1000L));
+                            localFromMicros(((Date) value).getTime() * 1000L));
                 case "io.debezium.time.ZonedTimestamp":
                     return new ColumnValue.TimestampTzValue(utcInstant(value.toString()));
                 case "org.apache.kafka.connect.data.Decimal":

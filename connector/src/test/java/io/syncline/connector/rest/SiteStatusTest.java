@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ class SiteStatusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static SiteStatus.ConnectorStatus connector(String name, String type, String state, String... tasks) {
-        List<SiteStatus.TaskStatus> list = new java.util.ArrayList<>();
+        List<SiteStatus.TaskStatus> list = new ArrayList<>();
         for (int i = 0; i < tasks.length; i++) {
             list.add(new SiteStatus.TaskStatus(i, tasks[i], "10.0.0.1:8083",
                     tasks[i].equals("FAILED") ? "org.apache.kafka.connect.errors.ConnectException: site a is gone" : null));

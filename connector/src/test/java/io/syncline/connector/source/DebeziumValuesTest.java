@@ -23,8 +23,11 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -257,8 +260,8 @@ class DebeziumValuesTest {
     void utcInstantReadsDebeziumsZonedTimestampsExactlyAsTheIsoParserDoes() {
         long seed = System.nanoTime();
         System.out.println("DebeziumValuesTest seed " + seed);
-        java.util.Random random = new java.util.Random(seed);
-        List<String> texts = new java.util.ArrayList<>(List.of("2026-11-26T13:00:00Z", "1970-01-01T00:00:00Z",
+        Random random = new Random(seed);
+        List<String> texts = new ArrayList<>(List.of("2026-11-26T13:00:00Z", "1970-01-01T00:00:00Z",
                 "1969-12-31T23:59:59.999999Z", "9999-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00.1Z",
                 "2024-02-29T12:00:00.5Z", "2026-11-26T13:00:00+01:00", "+10000-01-01T00:00:00Z",
                 "2026-11-26T13:00:00.123456+00:00", "2026-11-26T13:00:00.Z"));
@@ -278,7 +281,7 @@ class DebeziumValuesTest {
         for (String text : List.of("2026-02-30T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T13:00:60Z",
                 "2026-13-01T00:00:00Z", "2026-1x-01T00:00:00Z")) {
             assertThatThrownBy(() -> DebeziumValues.utcInstant(text)).as(text)
-                    .isInstanceOf(java.time.format.DateTimeParseException.class);
+                    .isInstanceOf(DateTimeParseException.class);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.syncline.core.apply;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public record ApplyResult(int applied, int skipped, int conflicts, List<Rejectio
     }
 
     public ApplyResult plus(ApplyResult other) {
-        List<Rejection> all = new java.util.ArrayList<>(rejected);
+        List<Rejection> all = new ArrayList<>(rejected);
         all.addAll(other.rejected);
         return new ApplyResult(applied + other.applied, skipped + other.skipped, conflicts + other.conflicts, all);
     }

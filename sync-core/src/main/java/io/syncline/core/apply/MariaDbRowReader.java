@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class MariaDbRowReader {
     static Optional<Map<String, ColumnValue>> read(Connection c, TableShape shape, List<ColumnValue> key)
             throws SQLException {
         // A FLOAT is read as a DOUBLE: the text protocol prints it with 6 digits, the DOUBLE is exact.
-        List<String> select = new java.util.ArrayList<>();
+        List<String> select = new ArrayList<>();
         for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
             String quoted = MariaDbCatalog.quote(column.getKey());
             select.add("float".equals(column.getValue().typeName()) ? "CAST(" + quoted + " AS DOUBLE) AS " + quoted

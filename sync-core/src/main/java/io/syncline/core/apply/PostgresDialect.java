@@ -3,8 +3,8 @@ package io.syncline.core.apply;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
-import io.syncline.core.site.TableShape;
 import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postgresql.util.PSQLException;
 
 /** PostgreSQL: the {@code syncline} schema, arrays for the locked ids, ON CONFLICT upserts. */
 final class PostgresDialect implements Dialect {
@@ -249,7 +250,7 @@ final class PostgresDialect implements Dialect {
         SQLException cause = e;
         for (SQLException next = e; next != null; next = next.getNextException()) {
             cause = next;
-            if (next instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+            if (next instanceof PSQLException p && p.getServerErrorMessage() != null) {
                 var server = p.getServerErrorMessage();
                 return "SQLSTATE " + server.getSQLState() + ": " + server.getMessage()
                         + (server.getColumn() == null ? "" : " (column " + server.getColumn() + ")");

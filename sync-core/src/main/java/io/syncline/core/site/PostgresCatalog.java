@@ -38,10 +38,10 @@ public final class PostgresCatalog {
 
     /** Whether an existing table logs whole old rows on update and delete (REPLICA IDENTITY FULL). */
     public static boolean hasFullReplicaIdentity(Connection connection, TableRef table) throws SQLException {
-        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+        try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT relreplident FROM pg_class WHERE oid = ?::regclass")) {
             ps.setString(1, table.quoted());
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && "f".equals(rs.getString(1));
             }
         }

@@ -1,5 +1,6 @@
 package io.syncline.core.site;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record TableShape(TableRef table, Map<String, ColumnType> columns, List<S
 
     public TableShape {
         Objects.requireNonNull(table, "table");
-        columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+        columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
         keyColumns = List.copyOf(keyColumns);
     }
 

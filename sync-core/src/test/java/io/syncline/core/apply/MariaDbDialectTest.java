@@ -13,6 +13,7 @@ import io.syncline.core.site.TableShape;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class MariaDbDialectTest {
                 .hasMessageContaining("rounded").hasMessageNotContaining("1.005");
         TableShape.ColumnType datetime = new TableShape.ColumnType("datetime(3)", "datetime");
         assertThatThrownBy(() -> MariaDbRowStatements.bindValue(null, 1, "at", datetime,
-                new ColumnValue.TimestampValue(java.time.LocalDateTime.of(2024, 1, 1, 0, 0, 0, 123_456_000))))
+                new ColumnValue.TimestampValue(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 123_456_000))))
                 .isInstanceOf(ValueRefusal.class).hasMessageContaining("3 digits");
     }
 

@@ -8,17 +8,15 @@ import static io.syncline.core.site.PrivatePostgres.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.syncline.core.site.PrivatePostgres.Meta;
 import io.syncline.core.SiteId;
-import io.syncline.core.site.KeyText;
-import io.syncline.core.site.PostgresSiteInstaller;
-import io.syncline.core.site.SiteSetupException;
-import io.syncline.core.site.TableRef;
+import io.syncline.core.site.PrivatePostgres.Meta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -396,7 +394,7 @@ class PostgresSiteInstallerIT {
             String table = uniqueName("stock");
             execute(c, "CREATE TABLE public." + table + " (sku text PRIMARY KEY, qty bigint NOT NULL, note text)");
             TableRef ref = TableRef.parse(table);
-            INSTALLER.install(c, List.of(ref), java.util.Map.of(ref, java.util.Set.of("stamps", "counter:qty")));
+            INSTALLER.install(c, List.of(ref), Map.of(ref, Set.of("stamps", "counter:qty")));
             // A second install without options keeps them (the source and the sink install alike).
             assertThat(INSTALLER.install(c, List.of(ref)).changedNothing()).isTrue();
 
@@ -441,7 +439,7 @@ class PostgresSiteInstallerIT {
             execute(c, "CREATE TABLE public." + table + " (sku text PRIMARY KEY, qty bigint NOT NULL, "
                     + "twice bigint GENERATED ALWAYS AS (qty * 2) STORED)");
             TableRef ref = TableRef.parse(table);
-            INSTALLER.install(c, List.of(ref), java.util.Map.of(ref, java.util.Set.of("stamps", "counter:qty")));
+            INSTALLER.install(c, List.of(ref), Map.of(ref, Set.of("stamps", "counter:qty")));
             execute(c, "INSERT INTO public." + table + " (sku, qty) VALUES ('x', 10)",
                     "UPDATE syncline.row_meta SET counters = '{\"qty\": {\"b\": 5}}' WHERE table_name = '"
                             + ref + "'");

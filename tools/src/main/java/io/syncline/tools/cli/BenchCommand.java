@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,7 +112,7 @@ final class BenchCommand {
     private static final List<String> PHASES = List.of("ceiling", "syncline", "peer", "lag");
 
     private static Set<String> phases(String list) {
-        Set<String> chosen = new java.util.LinkedHashSet<>();
+        Set<String> chosen = new LinkedHashSet<>();
         for (String name : list.split(",")) {
             String phase = name.trim();
             if (!PHASES.contains(phase)) {
@@ -275,7 +277,7 @@ final class BenchCommand {
     }
 
     private static void awaitSlotActive(EmbeddedStack stack, String slot) {
-        io.syncline.testkit.Deadlines.await("the peer's replication slot " + slot + " is streaming",
+        Deadlines.await("the peer's replication slot " + slot + " is streaming",
                 Duration.ofSeconds(120), () -> {
                     try (Connection a = stack.site("a").connect();
                             var ps = a.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {

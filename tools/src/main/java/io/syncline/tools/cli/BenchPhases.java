@@ -1,8 +1,8 @@
 package io.syncline.tools.cli;
 
 import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.testkit.SiteServer;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * The measurements of {@code syncline bench}, each on its own table of the same shape at sites a
@@ -105,7 +106,7 @@ final class BenchPhases {
      * One statement, one transaction, {@code rows} rows at a; waits until b has them all, telling
      * {@code progress} every 30 s how many arrived.
      */
-    Throughput singleTransaction(BenchTable table, long rows, java.util.function.LongConsumer progress)
+    Throughput singleTransaction(BenchTable table, long rows, LongConsumer progress)
             throws SQLException {
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             String start = now(a);

@@ -1,5 +1,9 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.site.SqlIdentifiers;
+import io.syncline.core.site.TableRef;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -25,11 +29,11 @@ record BenchTable(String name) {
     static final int NOTE_LENGTH = 96;
 
     BenchTable {
-        io.syncline.core.site.TableRef.parse(name);
+        TableRef.parse(name);
     }
 
     String quoted() {
-        return io.syncline.core.site.TableRef.parse(name).quoted();
+        return TableRef.parse(name).quoted();
     }
 
     String schema() {
@@ -41,7 +45,7 @@ record BenchTable(String name) {
 
     /** At the receiving site only: stamps each arriving row with the database clock. */
     String arrivalTrigger() {
-        String function = io.syncline.core.site.SqlIdentifiers.quote("bench_arrival_" + name.replace('.', '_'));
+        String function = SqlIdentifiers.quote("bench_arrival_" + name.replace('.', '_'));
         return "CREATE OR REPLACE FUNCTION public." + function + "() RETURNS trigger LANGUAGE plpgsql AS $f$ "
                 + "BEGIN NEW.applied_at := clock_timestamp(); RETURN NEW; END $f$; "
                 + "CREATE TRIGGER bench_arrival BEFORE INSERT OR UPDATE ON " + quoted()
@@ -71,8 +75,8 @@ record BenchTable(String name) {
         ps.setInt(3, (int) (id % 17));
         ps.setInt(4, (int) (id % 7));
         ps.setLong(5, id * 3);
-        ps.setBigDecimal(6, new java.math.BigDecimal(id % 100000).divide(java.math.BigDecimal.valueOf(7), 2,
-                java.math.RoundingMode.HALF_UP));
+        ps.setBigDecimal(6, new BigDecimal(id % 100000).divide(BigDecimal.valueOf(7), 2,
+                RoundingMode.HALF_UP));
         ps.setTimestamp(7, Timestamp.from(Instant.now()));
         StringBuilder note = new StringBuilder("row ").append(id);
         while (note.length() < NOTE_LENGTH) {

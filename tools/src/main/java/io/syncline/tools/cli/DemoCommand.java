@@ -1,8 +1,8 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
-import io.syncline.core.site.TableRef;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,7 +99,7 @@ final class DemoCommand {
             out.printf("Connectors registered from config-samples/ and running at %d sites in %.1f s%n", siteCount,
                     (System.nanoTime() - syncStart) / 1e9);
             return race(stack, sites, changes, keys, seed);
-        } catch (SQLException | InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (SQLException | InterruptedException | ExecutionException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -108,7 +109,7 @@ final class DemoCommand {
     }
 
     private ExitCode race(EmbeddedStack stack, List<String> sites, int changes, int keys, long seed)
-            throws SQLException, InterruptedException, java.util.concurrent.ExecutionException {
+            throws SQLException, InterruptedException, ExecutionException {
         out.printf("Writing %d operations at each of %d sites at the same time on %d hot keys (seed %d) ...%n",
                 changes, sites.size(), keys, seed);
         long started = System.nanoTime();

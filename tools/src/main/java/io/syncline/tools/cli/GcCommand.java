@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -134,14 +136,14 @@ final class GcCommand {
     private JsonNode readJson(String source) {
         try {
             JsonNode root = source.equals("-")
-                    ? JSON.readTree(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))
+                    ? JSON.readTree(new InputStreamReader(in, StandardCharsets.UTF_8))
                     : JSON.readTree(Files.readString(Path.of(source)));
             if (root == null || !root.isObject()) {
                 throw new CommandLine.UsageException("the mesh JSON is not a JSON object like the line 'syncline up' "
                         + "prints");
             }
             return root;
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             throw new CommandLine.UsageException("cannot read the mesh JSON from " + source + ": " + e.getMessage());
         }
     }

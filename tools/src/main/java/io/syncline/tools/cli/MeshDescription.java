@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ record MeshDescription(Map<String, SiteAddress> sites, List<TableRef> tables) {
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     MeshDescription {
-        sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+        sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         tables = List.copyOf(tables);
     }
 

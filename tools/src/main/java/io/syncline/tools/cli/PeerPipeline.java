@@ -1,7 +1,7 @@
 package io.syncline.tools.cli;
 
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.testkit.SiteServer;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -318,7 +319,7 @@ final class StatusCommand {
             }
         } catch (JsonProcessingException e) {
             throw new CommandLine.UsageException("--mesh " + source + " is not JSON: " + e.getOriginalMessage());
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             throw new CommandLine.UsageException("--mesh " + source + " cannot be read: " + e);
         }
         if (root == null || !root.path("connect").isTextual() || root.path("connect").asText().isBlank()) {

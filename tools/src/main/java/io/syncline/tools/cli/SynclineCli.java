@@ -1,5 +1,6 @@
 package io.syncline.tools.cli;
 
+import io.syncline.connector.config.ConfigDocs;
 import io.syncline.connector.config.Version;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -71,7 +72,7 @@ public final class SynclineCli {
                     yield ExitCode.OK.code();
                 }
                 case "config-docs" -> {
-                    out.print(io.syncline.connector.config.ConfigDocs.markdown());
+                    out.print(ConfigDocs.markdown());
                     yield ExitCode.OK.code();
                 }
                 case "version", "--version" -> {

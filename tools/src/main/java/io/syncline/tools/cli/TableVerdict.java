@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import io.syncline.core.site.TableRef;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record TableVerdict(TableRef table, Map<String, SiteTally> sites, List<St
 
     public TableVerdict {
         Objects.requireNonNull(table, "table");
-        sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+        sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         problems = List.copyOf(problems);
         keys = List.copyOf(keys);
         if (unlistedKeys < 0) {
@@ -60,7 +61,7 @@ public record TableVerdict(TableRef table, Map<String, SiteTally> sites, List<St
     public record KeyDifference(String key, Map<String, String> rowDigests) {
         public KeyDifference {
             Objects.requireNonNull(key, "key");
-            rowDigests = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rowDigests));
+            rowDigests = Collections.unmodifiableMap(new LinkedHashMap<>(rowDigests));
         }
 
         /**

@@ -1,10 +1,11 @@
 package io.syncline.tools.cli;
 
 import io.syncline.conflict.coordinator.CoordinatorClient;
+import io.syncline.testkit.Deadlines;
 import io.syncline.tools.cli.TombstoneCandidates.Key;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
-import io.syncline.testkit.Deadlines;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ public final class TombstoneCollection {
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(kafka, "kafka");
             Objects.requireNonNull(changesTopic, "changesTopic");
-            sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+            sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
             if (sites.isEmpty()) {
                 throw new IllegalArgumentException("a mesh needs at least one site");
             }
@@ -95,7 +97,7 @@ public final class TombstoneCollection {
             Map<Integer, Long> barrier, Duration duration, boolean dryRun) {
         public Round {
             tombstones = List.copyOf(tombstones);
-            collected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(collected));
+            collected = Collections.unmodifiableMap(new LinkedHashMap<>(collected));
             barrier = Map.copyOf(barrier);
         }
 
@@ -192,7 +194,7 @@ public final class TombstoneCollection {
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "syncline gc");
         try {
-            return java.sql.DriverManager.getConnection(site.jdbcUrl(), props);
+            return DriverManager.getConnection(site.jdbcUrl(), props);
         } catch (SQLException e) {
             throw new SQLException("site " + site.id() + " is unreachable: " + e.getMessage(), e.getSQLState(), e);
         }

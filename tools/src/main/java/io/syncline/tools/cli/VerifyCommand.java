@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -215,7 +216,7 @@ final class VerifyCommand {
         String json;
         try {
             json = Files.readString(Path.of(source));
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             throw new CommandLine.UsageException("--mesh " + source + " cannot be read: " + e);
         }
         try {

@@ -1,9 +1,9 @@
 package io.syncline.tools.embedded;
 
+import io.syncline.conflict.coordinator.CoordinatorClient;
 import io.syncline.testkit.ChildJvm;
 import io.syncline.testkit.Deadlines;
 import io.syncline.testkit.FreePort;
-import io.syncline.conflict.coordinator.CoordinatorClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

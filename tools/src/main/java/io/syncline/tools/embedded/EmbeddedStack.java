@@ -1,14 +1,5 @@
 package io.syncline.tools.embedded;
 
-import io.syncline.testkit.FileTree;
-import io.syncline.testkit.Deadlines;
-import io.syncline.testkit.MariaDbServer;
-import io.syncline.testkit.PostgresServer;
-import io.syncline.testkit.ConnectRestClient;
-import io.syncline.testkit.ConnectWorkerProcess;
-import io.syncline.testkit.EmbeddedConnect;
-import io.syncline.testkit.EmbeddedKafka;
-import io.syncline.testkit.SiteServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
@@ -19,6 +10,15 @@ import io.syncline.core.SiteId;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteJoin;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.ConnectRestClient;
+import io.syncline.testkit.ConnectWorkerProcess;
+import io.syncline.testkit.Deadlines;
+import io.syncline.testkit.EmbeddedConnect;
+import io.syncline.testkit.EmbeddedKafka;
+import io.syncline.testkit.FileTree;
+import io.syncline.testkit.MariaDbServer;
+import io.syncline.testkit.PostgresServer;
+import io.syncline.testkit.SiteServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -66,7 +67,7 @@ public final class EmbeddedStack implements AutoCloseable {
         public SiteSpec {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(engine, "engine");
-            io.syncline.core.SiteId.of(id);
+            SiteId.of(id);
             if (!engine.equals("postgres") && !engine.equals("mariadb")) {
                 throw new IllegalArgumentException("site " + id + " has engine '" + engine
                         + "'; this build runs postgres and mariadb sites");
@@ -358,8 +359,8 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The in-process coordinator peers, or empty when started without. */
-    public java.util.Optional<CoordinatorCluster> coordinator() {
-        return java.util.Optional.ofNullable(coordinator);
+    public Optional<CoordinatorCluster> coordinator() {
+        return Optional.ofNullable(coordinator);
     }
 
     /**
@@ -390,14 +391,14 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The coordinator peers running as processes, or empty. */
-    public java.util.Optional<CoordinatorProcesses> coordinatorProcesses() {
-        return java.util.Optional.ofNullable(processes).map(ProcessParts::coordinator);
+    public Optional<CoordinatorProcesses> coordinatorProcesses() {
+        return Optional.ofNullable(processes).map(ProcessParts::coordinator);
     }
 
     /** The coordinator's peers as {@code n1=host:port,...}, or empty when started without a coordinator. */
-    public java.util.Optional<String> coordinatorPeers() {
+    public Optional<String> coordinatorPeers() {
         if (coordinator != null) {
-            return java.util.Optional.of(coordinator.peersSpec());
+            return Optional.of(coordinator.peersSpec());
         }
         return coordinatorProcesses().map(CoordinatorProcesses::peersSpec);
     }

@@ -9,6 +9,7 @@ import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.SiteId;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public final class StandaloneConfig {
         String json;
         try {
             json = Files.readString(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new StandaloneConfigException(file.toString(), List.of("does not exist"));
         } catch (IOException e) {
             throw new StandaloneConfigException(file.toString(), List.of("cannot be read: " + e.getMessage()));

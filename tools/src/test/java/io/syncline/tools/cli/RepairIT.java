@@ -2,10 +2,10 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.testkit.PostgresServer;
 import io.syncline.core.SiteId;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.core.site.TableRef;
 import io.syncline.tools.cli.TableVerdict.KeyDifference;
 import io.syncline.tools.cli.TableVerdict.SiteTally;
-import io.syncline.core.site.TableRef;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.tools.cli.TombstoneCandidates.Key;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ class TombstoneCandidatesTest {
 
     @Test
     void aMeshWithAnotherEngineIsRefused() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        var json = new ObjectMapper().readTree(
                 "{\"sites\":{\"a\":{\"engine\":\"postgres\"},\"m\":{\"engine\":\"mariadb\"}}}");
         assertThat(GcCommand.unsupported(json)).contains("site m has engine 'mariadb'");
     }

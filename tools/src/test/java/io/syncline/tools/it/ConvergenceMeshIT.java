@@ -2,16 +2,16 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.tools.cli.ConcurrentWorkload;
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
-import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.ConcurrentWorkload;
+import io.syncline.tools.cli.MeshVerification;
+import io.syncline.tools.cli.TableVerdict;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -298,7 +299,7 @@ abstract class ConvergenceMeshIT {
     }
 
     private TableVerdict verify(Map<String, Connection> c, String table) throws SQLException {
-        Map<String, Connection> ordered = new java.util.LinkedHashMap<>();
+        Map<String, Connection> ordered = new LinkedHashMap<>();
         for (String site : SITES) {
             ordered.put(site, c.get(site));
         }

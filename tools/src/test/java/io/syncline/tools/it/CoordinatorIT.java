@@ -8,6 +8,8 @@ import io.syncline.conflict.coordinator.CoordinatorClient;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
 import io.syncline.conflict.coordinator.PartitionLease;
 import io.syncline.testkit.Deadlines;
+import io.syncline.testkit.EmbeddedConnect;
+import io.syncline.testkit.FreePort;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -168,10 +171,10 @@ class CoordinatorIT {
 
     @Test
     void aWorkerCanRunACoordinatorPeerItself() throws Exception {
-        int port = io.syncline.testkit.FreePort.onLoopback();
+        int port = FreePort.onLoopback();
         Path dir = Files.createTempDirectory("syncline-worker-peer-");
-        try (var worker = io.syncline.testkit.EmbeddedConnect.start(stack.kafka().bootstrapServers(),
-                io.syncline.tools.embedded.EmbeddedStack.defaultPluginPath(), Map.of(
+        try (var worker = EmbeddedConnect.start(stack.kafka().bootstrapServers(),
+                EmbeddedStack.defaultPluginPath(), Map.of(
                         "rest.extension.classes", "io.syncline.connector.rest.SynclineRestExtension",
                         "syncline.coordinator.peers", "w1=127.0.0.1:" + port,
                         "syncline.coordinator.peer.id", "w1",
@@ -206,7 +209,7 @@ class CoordinatorIT {
                 .orElseThrow(() -> new IllegalStateException("no lease of " + site + "/" + partition));
     }
 
-    private static java.util.Optional<PartitionLease> findLease(String site, int partition) throws Exception {
+    private static Optional<PartitionLease> findLease(String site, int partition) throws Exception {
         try (CoordinatorClient client = CoordinatorClient.connect(stack.coordinator().orElseThrow().peersSpec())) {
             return client.leases().stream().filter(l -> l.site().equals(site) && l.partition() == partition)
                     .findFirst();

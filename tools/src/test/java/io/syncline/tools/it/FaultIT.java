@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncline.conflict.coordinator.CoordinatorClient;
 import io.syncline.conflict.coordinator.PartitionLease;
-import io.syncline.tools.cli.ConcurrentWorkload;
 import io.syncline.testkit.ConnectWorkerProcess;
-import io.syncline.tools.embedded.CoordinatorProcesses;
 import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.testkit.SiteServer;
+import io.syncline.tools.cli.ConcurrentWorkload;
+import io.syncline.tools.embedded.CoordinatorProcesses;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -262,7 +263,7 @@ class FaultIT {
      */
     private static long awaitRecovery(SteadyLoad load, long faultAt) {
         long[] result = new long[1];
-        List<String> missing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> missing = new CopyOnWriteArrayList<>();
         Deadlines.await("a change written after the fault at every site applied at every other site",
                 RECOVERY_TIMEOUT, tolerant(() -> {
                     missing.clear();

@@ -2,12 +2,12 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
-import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.MeshVerification;
+import io.syncline.tools.cli.TableVerdict;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

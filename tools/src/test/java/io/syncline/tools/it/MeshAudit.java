@@ -2,18 +2,19 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
-import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.MeshVerification;
+import io.syncline.tools.cli.TableVerdict;
+import io.syncline.tools.embedded.EmbeddedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -216,7 +217,7 @@ final class MeshAudit {
     static String sessions(EmbeddedStack stack) {
         StringBuilder sb = new StringBuilder();
         for (String site : stack.sites().keySet()) {
-            try (Connection c = stack.site(site).connect(); java.sql.Statement st = c.createStatement();
+            try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), "
                             + "count(*) FILTER (WHERE state = 'idle in transaction'), "
                             + "coalesce(max(extract(epoch FROM now() - state_change)) FILTER "

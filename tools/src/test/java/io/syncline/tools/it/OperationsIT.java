@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.syncline.tools.cli.ExitCode;
 import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.ExitCode;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -266,7 +267,7 @@ class OperationsIT {
     }
 
     private static Map<String, Long> conflictTypes(TabularData table) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         for (Object row : table.values()) {
             CompositeData entry = (CompositeData) row;
             counts.put((String) entry.get("key"), (Long) entry.get("value"));

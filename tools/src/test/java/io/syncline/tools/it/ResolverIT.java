@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,8 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -296,7 +297,7 @@ class ResolverIT {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Map<String, String> headers = new LinkedHashMap<>();
                     r.headers().forEach(h -> headers.put(h.key(),
-                            h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                            h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
                     return headers;
                 }
             }
@@ -322,7 +323,7 @@ class ResolverIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    values.add(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
                 }
             }
         }

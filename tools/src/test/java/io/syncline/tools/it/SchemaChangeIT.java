@@ -2,11 +2,16 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
-import io.syncline.testkit.Deadlines;
-import io.syncline.tools.embedded.EmbeddedStack;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.MeshVerification;
+import io.syncline.tools.cli.SynclineCli;
+import io.syncline.tools.cli.TableVerdict;
+import io.syncline.tools.embedded.EmbeddedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -142,7 +147,7 @@ class SchemaChangeIT {
         exec("b", "ALTER TABLE public.widening ALTER COLUMN n TYPE bigint, ALTER COLUMN code TYPE varchar(50)");
         exec("c", "ALTER TABLE public.widening ALTER COLUMN n TYPE bigint, ALTER COLUMN code TYPE varchar(50)");
         for (String site : List.of("b", "c")) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = replay(site, out);
             assertThat(code).as("syncline replay --site %s: %s", site, out).isZero();
             assertThat(out.toString()).contains("replayed 2 changes");
@@ -161,7 +166,7 @@ class SchemaChangeIT {
                     .as("each of a's three rows applied once at %s, though replayed twice", site).isEqualTo("3");
         }
         // Replaying again changes nothing anywhere.
-        replay("b", new java.io.ByteArrayOutputStream());
+        replay("b", new ByteArrayOutputStream());
         long end = stack.kafka().endOffsetsSum(stack.changesTopic());
         for (String site : SITES) {
             Deadlines.await(site + " consumed the second replay", Duration.ofSeconds(60),
@@ -173,11 +178,11 @@ class SchemaChangeIT {
         assertThat(stack.failures()).isEmpty();
     }
 
-    private static int replay(String site, java.io.ByteArrayOutputStream out) throws Exception {
-        java.lang.reflect.Method run = io.syncline.tools.cli.SynclineCli.class.getDeclaredMethod("run", List.class,
-                java.io.PrintStream.class, java.io.PrintStream.class);
+    private static int replay(String site, ByteArrayOutputStream out) throws Exception {
+        Method run = SynclineCli.class.getDeclaredMethod("run", List.class,
+                PrintStream.class, PrintStream.class);
         run.setAccessible(true);
-        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         return (int) run.invoke(null, List.of("replay", "--kafka", stack.kafka().bootstrapServers(), "--group",
                 stack.group(), "--site", site), print, print);
     }

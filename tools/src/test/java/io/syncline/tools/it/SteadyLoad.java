@@ -1,7 +1,7 @@
 package io.syncline.tools.it;
 
-import io.syncline.tools.cli.ConcurrentWorkload;
 import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.ConcurrentWorkload;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,7 +75,7 @@ final class SteadyLoad implements AutoCloseable {
 
     /** Committed operations per site. */
     Map<String, Long> committedBySite() {
-        Map<String, Long> bySite = new java.util.TreeMap<>();
+        Map<String, Long> bySite = new TreeMap<>();
         committed.forEach((site, n) -> bySite.put(site, n.get()));
         return bySite;
     }

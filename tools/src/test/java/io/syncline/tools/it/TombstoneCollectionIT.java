@@ -2,17 +2,17 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.core.SiteId;
+import io.syncline.core.VersionVector;
+import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.testkit.SiteServer;
 import io.syncline.tools.cli.ConcurrentWorkload;
 import io.syncline.tools.cli.MeshVerification;
 import io.syncline.tools.cli.TableVerdict;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import io.syncline.tools.cli.TombstoneCollection;
-import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
-import io.syncline.testkit.SiteServer;
-import io.syncline.core.SiteId;
-import io.syncline.core.VersionVector;
-import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

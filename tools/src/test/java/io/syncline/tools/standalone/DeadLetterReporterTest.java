@@ -3,11 +3,13 @@ package io.syncline.tools.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
@@ -53,9 +55,9 @@ class DeadLetterReporterTest {
                 new ByteArraySerializer());
         Future<Void> done = new DeadLetterReporter(producer, "dlq", false).report(RECORD, new DataException("x"));
 
-        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker down"));
+        producer.errorNext(new TimeoutException("broker down"));
 
-        assertThat(done).failsWithin(java.time.Duration.ZERO);
+        assertThat(done).failsWithin(Duration.ZERO);
         assertThat(producer.history().get(0).headers().toArray()).isEmpty();
     }
 

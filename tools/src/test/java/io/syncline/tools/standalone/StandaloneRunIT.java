@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
+import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
 import io.syncline.testkit.EmbeddedKafka;
 import io.syncline.testkit.FreePort;
 import io.syncline.testkit.PostgresServer;
-import io.syncline.core.site.TableRef;
+import io.syncline.tools.cli.MeshVerification;
+import io.syncline.tools.cli.TableVerdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
