@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,41 @@ class PluginArchiveIT {
                     "io.syncline.connector.source.SynclineSourceConnector",
                     "io.syncline.connector.sink.SynclineSinkConnector");
         }
+    }
+
+    @Test
+    void theArchiveHoldsThePluginAndNoToolsOrTestKitClass() throws Exception {
+        List<String> synclineClasses = new ArrayList<>();
+        List<String> jars = new ArrayList<>();
+        try (ZipFile archive = new ZipFile(zip().toFile())) {
+            for (ZipEntry entry : Collections.list(archive.entries())) {
+                if (!entry.getName().matches(".*/lib/[^/]+\\.jar")) {
+                    continue;
+                }
+                jars.add(entry.getName().substring(entry.getName().lastIndexOf('/') + 1));
+                try (ZipInputStream jar = new ZipInputStream(archive.getInputStream(entry))) {
+                    for (ZipEntry e = jar.getNextEntry(); e != null; e = jar.getNextEntry()) {
+                        if (e.getName().startsWith("io/syncline/") && e.getName().endsWith(".class")) {
+                            synclineClasses.add(e.getName());
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("PluginArchiveIT: " + jars.size() + " jars, " + synclineClasses.size()
+                + " Syncline classes in the archive");
+        assertThat(jars).noneMatch(j -> j.startsWith("syncline-tools-") || j.startsWith("syncline-test-kit-"));
+        assertThat(synclineClasses).as("the plugin's own classes")
+                .contains("io/syncline/connector/source/SynclineSourceConnector.class",
+                        "io/syncline/connector/sink/SynclineSinkConnector.class",
+                        "io/syncline/connector/rest/SynclineRestExtension.class",
+                        "io/syncline/conflict/coordinator/CoordinatorPeerMain.class",
+                        "io/syncline/core/apply/SiteApplier.class")
+                .as("no CLI, embedded stack, standalone mode, bench or test kit in the plugin")
+                .noneMatch(c -> c.startsWith("io/syncline/tools/") || c.startsWith("io/syncline/testkit/")
+                        || c.matches("io/syncline/connector/(cli|embedded|standalone)/.*"))
+                .allMatch(c -> c.startsWith("io/syncline/connector/") || c.startsWith("io/syncline/conflict/")
+                        || c.startsWith("io/syncline/core/"));
     }
 
     @Test

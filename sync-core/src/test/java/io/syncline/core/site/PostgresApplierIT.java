@@ -14,9 +14,10 @@ import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.Dialect;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
-import io.syncline.core.apply.PostgresApplier;
+import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.PrivatePostgres.Meta;
 import io.syncline.testkit.Deadlines;
 import java.math.BigDecimal;
@@ -46,6 +47,10 @@ import org.junit.jupiter.api.Test;
  * {@code b} and {@code c} would send them.
  */
 class PostgresApplierIT {
+
+    /** Reads stored offsets only; it never meets a conflict. */
+    private static final SiteApplier OFFSETS = new SiteApplier(Dialect.postgres(), SiteId.of("offsets"), new NewestWins(),
+            false);
 
     private static final SiteId A = SiteId.of("a");
     private static final PostgresSiteInstaller INSTALLER = new PostgresSiteInstaller(A, "shop");
@@ -106,7 +111,7 @@ class PostgresApplierIT {
             full.keySet().forEach(name -> nulls.put(name, ColumnValue.NULL));
             nulls.put("id", ColumnValue.of(2L));
 
-            ApplyResult result = new PostgresApplier(A, new NewestWins(), false).apply(c, List.of(
+            ApplyResult result = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false).apply(c, List.of(
                     upsert(table, "1", full, "b:1", "b:1", now + 1),
                     upsert(table, "2", nulls, "b:2,c:4", "b:2", now + 2)), List.of());
 
@@ -153,7 +158,7 @@ class PostgresApplierIT {
                     upsert(table, "2", row(2, "pear"), "b:2", "b:2", now + 2),
                     upsert(table, "1", row(1, "apple 2"), "b:3", "b:3", now + 3),
                     delete(table, "3", 3, "b:4,c:1", "b:4", now + 4));
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), true);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), true);
 
             assertThat(applier.apply(c, batch, List.of())).isEqualTo(new ApplyResult(4, 0, 0));
             String rowsAfterFirst = snapshot(c, table);
@@ -176,7 +181,7 @@ class PostgresApplierIT {
     void appliesANewerVersionAndSkipsAnOlderOne() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
             applier.apply(c, List.of(upsert(table, "1", row(1, "v1"), "b:1", "b:1", now + 1)), List.of());
 
             ApplyResult newer = applier.apply(c,
@@ -201,7 +206,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String first = simpleTable(c);
             String second = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
 
             // b then c: the later c wins and replaces b's row.
             applier.apply(c, List.of(upsert(first, "1", row(1, "from b"), "b:5", "b:5", now + 10)), List.of());
@@ -232,7 +237,7 @@ class PostgresApplierIT {
     void equalClocksAreOrderedBySiteId() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
             applier.apply(c, List.of(upsert(table, "1", row(1, "from c"), "c:1", "c:1", now)), List.of());
 
             ApplyResult result = applier.apply(c,
@@ -248,7 +253,7 @@ class PostgresApplierIT {
     void deleteRemovesTheRowAndKeepsATombstoneThatOutranksOlderVersions() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
             ChangeEvent written = upsert(table, "1", row(1, "apple"), "b:1", "b:1", now + 1);
             applier.apply(c, List.of(written), List.of());
 
@@ -269,7 +274,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
             String consumer = uniqueName("sink");
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
 
             applier.apply(c, List.of(upsert(table, "1", row(1, "apple"), "b:1", "b:1", now)), List.of(
                     new OffsetUpdate(consumer, "shop.changes", 0, 10, 1),
@@ -277,9 +282,9 @@ class PostgresApplierIT {
                     new OffsetUpdate(consumer, "other.changes", 0, 99, 1)));
             applier.apply(c, List.of(), List.of(new OffsetUpdate(consumer, "shop.changes", 0, 12, 1)));
 
-            assertThat(PostgresApplier.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 12L, 3, 7L));
-            assertThat(PostgresApplier.storedOffsets(c, consumer, "other.changes")).isEqualTo(Map.of(0, 99L));
-            assertThat(PostgresApplier.storedOffsets(c, uniqueName("sink"), "shop.changes")).isEmpty();
+            assertThat(OFFSETS.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 12L, 3, 7L));
+            assertThat(OFFSETS.storedOffsets(c, consumer, "other.changes")).isEqualTo(Map.of(0, 99L));
+            assertThat(OFFSETS.storedOffsets(c, uniqueName("sink"), "shop.changes")).isEmpty();
         }
     }
 
@@ -288,7 +293,7 @@ class PostgresApplierIT {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
             String consumer = uniqueName("sink");
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), true);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), true);
             applier.apply(c, List.of(upsert(table, "1", row(1, "apple"), "b:1", "b:1", now + 1)),
                     List.of(new OffsetUpdate(consumer, "shop.changes", 0, 10, 5)));
             String before = snapshot(c, table);
@@ -306,12 +311,12 @@ class PostgresApplierIT {
             assertThat(meta(c, "public." + table, "2")).as("meta of a row only the fenced batch had").isEmpty();
             assertThat(single(c, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = ?", "public." + table))
                     .isEqualTo("1");
-            assertThat(PostgresApplier.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 10L));
+            assertThat(OFFSETS.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 10L));
 
             // The current writer (same epoch) or a newer one goes on.
             assertThat(applier.apply(c, zombieBatch, List.of(new OffsetUpdate(consumer, "shop.changes", 0, 20, 5))))
                     .isEqualTo(new ApplyResult(2, 0, 0));
-            assertThat(PostgresApplier.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 20L));
+            assertThat(OFFSETS.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 20L));
         }
     }
 
@@ -319,7 +324,7 @@ class PostgresApplierIT {
     void aLocalWriteAfterAnApplyIncludesBothSitesAndALaterClock() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
             long fastClock = inAnHour + 7;
             long slowClock = ((System.currentTimeMillis() - 3_600_000) << 16) + 7;
             applier.apply(c, List.of(
@@ -347,7 +352,7 @@ class PostgresApplierIT {
     void aLocalTransactionAndAnApplyOfTheSameRowAreSerialized() throws Exception {
         try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
             String table = simpleTable(local);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
             applier.apply(apply, List.of(upsert(table, "1", row(1, "v1"), "b:1", "b:1", now)), List.of());
 
             local.setAutoCommit(false);
@@ -368,7 +373,7 @@ class PostgresApplierIT {
     void aBatchOfNewAndKnownKeysWritesEachNewKeysMetaOnceAndStillDetectsConflicts() throws Exception {
         try (Connection c = postgres.connect(site)) {
             String table = simpleTable(c);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), true);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), true);
             applier.apply(c, List.of(upsert(table, "1", row(1, "from c"), "c:1", "c:1", now + 1)), List.of());
             String metaXminBefore = single(c, "SELECT xmin::text FROM syncline.row_meta WHERE table_name = ? AND pk = '1'",
                     "public." + table);
@@ -406,7 +411,7 @@ class PostgresApplierIT {
     void anApplyOfANewKeyWaitsForALocalInsertOfItAndThenResolvesTheConflict() throws Exception {
         try (Connection local = postgres.connect(site); Connection apply = postgres.connect(site)) {
             String table = simpleTable(local);
-            PostgresApplier applier = new PostgresApplier(A, new NewestWins(), false);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
 
             local.setAutoCommit(false);
             execute(local, "INSERT INTO public." + table + " VALUES (7, 'local')");
@@ -428,7 +433,7 @@ class PostgresApplierIT {
      * result.
      */
     private static ApplyResult applyWhileLocalCommitsLast(Connection local, Connection apply,
-            PostgresApplier applier, ChangeEvent event, String held) throws Exception {
+            SiteApplier applier, ChangeEvent event, String held) throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             long applyPid = Long.parseLong(single(apply, "SELECT pg_backend_pid()"));

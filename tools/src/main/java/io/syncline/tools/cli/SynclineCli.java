@@ -10,7 +10,7 @@ import java.util.List;
  * The {@code syncline} command. Exit codes: see {@link ExitCode}.
  *
  * <pre>
- * syncline demo                       # two PostgreSQL sites syncing, ends with "converged"
+ * syncline demo                       # three PostgreSQL sites writing the same keys, ends with "converged"
  * syncline up --sites a:postgres,b:postgres --schema schema.sql
  * syncline verify --mesh mesh.json      # the JSON line of up; ends with "equal" or "DIFFERENT"
  * </pre>
@@ -21,7 +21,7 @@ public final class SynclineCli {
             Usage: syncline <command> [options]     (syncline <command> --help for its options)
 
             Commands:
-              demo     start an embedded mesh of two PostgreSQL sites, write at one, show the other converge
+              demo     start an embedded mesh (3 PostgreSQL sites by default), write at every site, show them converge
               up       start an embedded mesh for your schema; prints one JSON line, runs until Ctrl-C
               status   show every site of the mesh: connector and task states, applied, conflicts, lag
               repair   copy the winning version of every differing row to the other sites (dry run by default)
