@@ -33,14 +33,18 @@ public final class SourceReferences {
     }
 
     /**
-     * The {@code .java} files under the folders.
+     * The {@code .java} files under the folders, and the {@code .java} files named.
      *
-     * @throws IllegalArgumentException when a folder is missing or holds no Java source (a layering rule
-     *     that scans nothing would pass for the wrong reason)
+     * @throws IllegalArgumentException when a folder or file is missing or a folder holds no Java source (a
+     *     layering rule that scans nothing would pass for the wrong reason)
      */
     public static SourceReferences of(Path... folders) {
         List<Path> files = new ArrayList<>();
         for (Path folder : folders) {
+            if (Files.isRegularFile(folder) && folder.toString().endsWith(".java")) {
+                files.add(folder);
+                continue;
+            }
             if (!Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("no folder " + folder.toAbsolutePath());
             }

@@ -27,8 +27,17 @@ public final class CoordinatorPeerMain {
 
     /** Exit codes: 2 for a wrong command line, 3 when the peer fails to start. */
     public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the peer {@code args} name until the JVM shuts down; returns at once with exit code 2 for a
+     * wrong command line (saying why on {@code err}), 3 when the peer cannot start, 0 after a shutdown.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options = new HashMap<>();
         boolean fast = false;
+        CoordinatorPeers peers;
         try {
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i].startsWith("--") ? args[i].substring(2) : "";
@@ -44,18 +53,22 @@ public final class CoordinatorPeerMain {
             if (!options.keySet().containsAll(VALUED)) {
                 throw new IllegalArgumentException("--id, --peers and --dir are required");
             }
+            peers = CoordinatorPeers.parse(options.get("peers"));
+            if (!peers.addresses().containsKey(options.get("id"))) {
+                throw new IllegalArgumentException("--id " + options.get("id") + " is not among --peers "
+                        + peers.addresses().keySet());
+            }
         } catch (IllegalArgumentException e) {
-            System.err.println("syncline coordinator: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("syncline coordinator: " + e.getMessage());
+            return 2;
         }
         try {
-            runUntilStopped(options.get("id"), CoordinatorPeers.parse(options.get("peers")),
-                    Path.of(options.get("dir")), fast ? CoordinatorTuning.fast() : CoordinatorTuning.defaults(),
-                    System.out);
+            runUntilStopped(options.get("id"), peers, Path.of(options.get("dir")),
+                    fast ? CoordinatorTuning.fast() : CoordinatorTuning.defaults(), out);
+            return 0;
         } catch (RuntimeException e) {
-            System.err.println("syncline coordinator: " + e.getMessage());
-            System.exit(3);
+            err.println("syncline coordinator: peer " + options.get("id") + " failed to start: " + e.getMessage());
+            return 3;
         }
     }
 
