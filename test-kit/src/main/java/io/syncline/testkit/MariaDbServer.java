@@ -6,9 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,10 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class MariaDbServer implements SiteServer {
 
     static final String OS_USER = "mysql";
+    private static final ServerFolders FOLDERS = ServerFolders.forUser(OS_USER, "MariaDB");
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
     private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -93,13 +89,13 @@ public final class MariaDbServer implements SiteServer {
             throw new IllegalArgumentException("database was '" + database + "', must be 1 to 64 of [A-Za-z0-9_]");
         }
         long startedAt = System.nanoTime();
-        Path instanceDir = createFolder(workDir);
+        Path instanceDir = FOLDERS.create(workDir, "mariadb-");
         Path socket = instanceDir.toAbsolutePath().resolve("mariadb.sock");
         if (socket.toString().length() > MAX_SOCKET_PATH_LENGTH) {
-            socket = shortSocketFolder().resolve("mariadb.sock");
+            socket = FOLDERS.createShortSocketFolder("mdbsock-").resolve("mariadb.sock");
         }
         MariaDbServer server = new MariaDbServer(instanceDir, socket, FreePort.onLoopback(), serverId, database,
-                randomPassword(), isRoot());
+                ServerFolders.randomPassword(), FOLDERS.asRoot());
         try {
             server.install(workDir);
             server.startAgain();
@@ -277,9 +273,9 @@ public final class MariaDbServer implements SiteServer {
                     "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION;",
                     "FLUSH PRIVILEGES;", ""), StandardCharsets.UTF_8);
             Files.createDirectories(tmpDir());
-            handOver(workDir, instanceDir);
+            FOLDERS.handOver(workDir, instanceDir);
             if (!socket.getParent().equals(instanceDir.toAbsolutePath())) {
-                handOver(socket.getParent().getParent(), socket.getParent());
+                FOLDERS.handOver(socket.getParent().getParent(), socket.getParent());
             }
             List<String> command = new ArrayList<>(List.of(installProgram(), "--no-defaults",
                     "--datadir=" + dataDir(), "--auth-root-authentication-method=socket", "--skip-test-db",
@@ -349,65 +345,5 @@ public final class MariaDbServer implements SiteServer {
             }
         }
         throw new IllegalStateException("no mariadb-install-db found; install the mariadb-server package");
-    }
-
-    /** Hands {@code dir} to the mysql OS user and lets it pass through the folders above it. */
-    private void handOver(Path workDir, Path dir) throws IOException {
-        if (!asRoot) {
-            return;
-        }
-        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Files.setOwner(path, users.lookupPrincipalByName(OS_USER));
-            }
-        }
-        Path top = workDir.toAbsolutePath();
-        for (Path folder = dir.toAbsolutePath().getParent(); folder != null; folder = folder.getParent()) {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
-            if (folder.startsWith(top)) {
-                if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                    Files.setPosixFilePermissions(folder, permissions);
-                }
-            } else if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IllegalStateException("MariaDB runs as OS user " + OS_USER + ", which cannot enter "
-                        + folder + " (no x permission for others); choose a work dir under /tmp");
-            }
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-    }
-
-    private static String randomPassword() {
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder password = new StringBuilder(24);
-        for (int i = 0; i < 24; i++) {
-            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return password.toString();
-    }
-
-    private static Path createFolder(Path workDir) {
-        try {
-            Files.createDirectories(workDir);
-            return Files.createTempDirectory(workDir.toAbsolutePath(), "mariadb-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a MariaDB folder under " + workDir, e);
-        }
-    }
-
-    private static Path shortSocketFolder() {
-        try {
-            return Files.createTempDirectory(Path.of("/tmp"), "mdbsock-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a MariaDB socket folder under /tmp", e);
-        }
     }
 }

@@ -3,14 +3,11 @@ package io.syncline.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +22,7 @@ import java.util.stream.Stream;
 final class PostgresBinaries {
 
     static final String OS_USER = "postgres";
+    static final ServerFolders FOLDERS = ServerFolders.forUser(OS_USER, "PostgreSQL");
     private static final Path INSTALL_ROOT = Path.of("/usr/lib/postgresql");
 
     private final Path binDir;
@@ -46,7 +44,7 @@ final class PostgresBinaries {
                 .or(PostgresBinaries::fromPgConfig)
                 .orElseThrow(() -> new IllegalStateException("no PostgreSQL server found (no initdb in "
                         + INSTALL_ROOT + "/*/bin nor in pg_config --bindir); install the postgresql package"));
-        return new PostgresBinaries(binDir, isRoot());
+        return new PostgresBinaries(binDir, FOLDERS.asRoot());
     }
 
     Path binDir() {
@@ -64,33 +62,9 @@ final class PostgresBinaries {
         return ProcessRunner.run(timeout, command);
     }
 
-    /**
-     * Hands {@code dir} to the OS user the server runs as and makes sure that user can reach it
-     * through {@code workDir}; does nothing when we are not root.
-     */
+    /** See {@link ServerFolders#handOver}: to the {@code postgres} OS user when we are root. */
     void handOver(Path workDir, Path dir) throws IOException {
-        if (!asRoot) {
-            return;
-        }
-        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Files.setOwner(path, users.lookupPrincipalByName(OS_USER));
-            }
-        }
-        // A folder made by Files.createTempDirectory is rwx------: let the server pass through it.
-        Path top = workDir.toAbsolutePath();
-        for (Path folder = dir.getParent(); folder != null; folder = folder.getParent()) {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
-            if (folder.startsWith(top)) {
-                if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                    Files.setPosixFilePermissions(folder, permissions);
-                }
-            } else if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IllegalStateException("PostgreSQL runs as OS user " + OS_USER + ", which cannot enter "
-                        + folder + " (no x permission for others); choose a work dir under /tmp");
-            }
-        }
+        FOLDERS.handOver(workDir, dir);
     }
 
     private static Optional<Path> newestUnderInstallRoot() {
@@ -121,14 +95,6 @@ final class PostgresBinaries {
             return Integer.parseInt(versionDir.getFileName().toString().split("\\.")[0]);
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 }

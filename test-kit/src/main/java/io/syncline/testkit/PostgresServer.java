@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -79,14 +78,14 @@ public final class PostgresServer implements SiteServer {
         }
         long startedAt = System.nanoTime();
         PostgresBinaries binaries = PostgresBinaries.find();
-        Path instanceDir = createFolder(workDir);
+        Path instanceDir = PostgresBinaries.FOLDERS.create(workDir, "postgres-");
         Path socketDir = instanceDir.toAbsolutePath().toString().length() <= MAX_SOCKET_DIR_LENGTH
                 ? instanceDir
-                : createShortSocketFolder();
+                : PostgresBinaries.FOLDERS.createShortSocketFolder("pgsock-");
         PostgresServer server = new PostgresServer(binaries, instanceDir, socketDir, FreePort.onLoopback(),
-                database, randomPassword());
+                database, ServerFolders.randomPassword());
         try {
-            String superuserPassword = randomPassword();
+            String superuserPassword = ServerFolders.randomPassword();
             server.initialize(workDir, superuserPassword);
             server.startAgain();
             server.createDatabase(superuserPassword);
@@ -282,32 +281,5 @@ public final class PostgresServer implements SiteServer {
 
     private static String quoteIdentifier(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String randomPassword() {
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder password = new StringBuilder(24);
-        for (int i = 0; i < 24; i++) {
-            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return password.toString();
-    }
-
-    private static Path createFolder(Path workDir) {
-        try {
-            Files.createDirectories(workDir);
-            return Files.createTempDirectory(workDir.toAbsolutePath(), "postgres-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a PostgreSQL folder under " + workDir, e);
-        }
-    }
-
-    private static Path createShortSocketFolder() {
-        try {
-            return Files.createTempDirectory(Path.of("/tmp"), "pgsock-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a PostgreSQL socket folder under /tmp", e);
-        }
     }
 }
