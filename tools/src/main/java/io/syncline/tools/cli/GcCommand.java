@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.core.SyncGroupNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -111,11 +112,12 @@ final class GcCommand {
         }
         String group = required(root, "group");
         String kafka = required(root, "kafka");
-        String topic = root.path("changesTopic").asText(group + ".changes");
+        SyncGroupNames names = SyncGroupNames.of(group);
+        String topic = root.path("changesTopic").asText(names.changesTopic());
         Map<String, TombstoneCollection.Site> sites = new LinkedHashMap<>();
         for (MeshDescription.SiteAddress a : description.sites().values()) {
             String slot = root.path("sites").path(a.id()).path("slot")
-                    .asText(TombstoneCollection.Site.defaultSlot(group, a.id()));
+                    .asText(names.slot(a.id()));
             sites.put(a.id(), new TombstoneCollection.Site(a.id(), a.jdbcUrl(), a.user(), a.password(), slot));
         }
         JsonNode peers = root.path("coordinator").path("peers");

@@ -61,17 +61,15 @@ public final class TombstoneCollection {
         }
     }
 
-    /** One PostgreSQL site: how to reach it and its capture's replication slot. */
+    /**
+     * One PostgreSQL site: how to reach it and its capture's replication slot (by default
+     * {@code SyncGroupNames.slot}).
+     */
     public record Site(String id, String jdbcUrl, String user, String password, String slot) {
         public Site {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             Objects.requireNonNull(slot, "slot");
-        }
-
-        /** The default slot of the source connector: {@code syncline_<group>_<site>}, lower case. */
-        public static String defaultSlot(String group, String site) {
-            return ("syncline_" + group + "_" + site).toLowerCase().replaceAll("[^a-z0-9_]", "_");
         }
 
         @Override

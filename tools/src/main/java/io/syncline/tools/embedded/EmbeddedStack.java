@@ -1,14 +1,5 @@
 package io.syncline.tools.embedded;
 
-import io.syncline.testkit.FileTree;
-import io.syncline.testkit.Deadlines;
-import io.syncline.testkit.MariaDbServer;
-import io.syncline.testkit.PostgresServer;
-import io.syncline.testkit.ConnectRestClient;
-import io.syncline.testkit.ConnectWorkerProcess;
-import io.syncline.testkit.EmbeddedConnect;
-import io.syncline.testkit.EmbeddedKafka;
-import io.syncline.testkit.SiteServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
@@ -16,9 +7,19 @@ import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteJoin;
 import io.syncline.core.site.TableRef;
+import io.syncline.testkit.ConnectRestClient;
+import io.syncline.testkit.ConnectWorkerProcess;
+import io.syncline.testkit.Deadlines;
+import io.syncline.testkit.EmbeddedConnect;
+import io.syncline.testkit.EmbeddedKafka;
+import io.syncline.testkit.FileTree;
+import io.syncline.testkit.MariaDbServer;
+import io.syncline.testkit.PostgresServer;
+import io.syncline.testkit.SiteServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -289,7 +290,7 @@ public final class EmbeddedStack implements AutoCloseable {
             } else {
                 connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
             }
-            kafka.createTopic(options.group() + ".changes", options.partitions());
+            kafka.createTopic(SyncGroupNames.of(options.group()).changesTopic(), options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             LOG.info("Embedded stack up in {} ms: Kafka {}, Connect {}, sites {}", took.toMillis(),
                     kafka.bootstrapServers(), connect != null ? connect.restUrl() : processes.restUrls(),
@@ -350,7 +351,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public String changesTopic() {
-        return options.group() + ".changes";
+        return SyncGroupNames.of(options.group()).changesTopic();
     }
 
     public EmbeddedKafka kafka() {

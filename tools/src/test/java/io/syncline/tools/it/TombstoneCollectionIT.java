@@ -2,17 +2,18 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
+import io.syncline.core.VersionVector;
+import io.syncline.core.site.TableRef;
+import io.syncline.testkit.Deadlines;
+import io.syncline.testkit.SiteServer;
 import io.syncline.tools.cli.ConcurrentWorkload;
 import io.syncline.tools.cli.MeshVerification;
 import io.syncline.tools.cli.TableVerdict;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import io.syncline.tools.cli.TombstoneCollection;
-import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
-import io.syncline.testkit.SiteServer;
-import io.syncline.core.SiteId;
-import io.syncline.core.VersionVector;
-import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -234,7 +235,7 @@ class TombstoneCollectionIT {
         for (String id : SITES) {
             SiteServer s = stack.site(id);
             sites.put(id, new TombstoneCollection.Site(id, s.jdbcUrl(), s.user(), s.password(),
-                    TombstoneCollection.Site.defaultSlot(stack.group(), id)));
+                    SyncGroupNames.of(stack.group()).slot(id)));
         }
         return new TombstoneCollection.Mesh(stack.group(), stack.kafka().bootstrapServers(), stack.changesTopic(), sites,
                 null);
