@@ -51,9 +51,8 @@ class TombstoneCandidatesTest {
     }
 
     @Test
-    void aMeshWithAnotherEngineIsRefused() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                "{\"sites\":{\"a\":{\"engine\":\"postgres\"},\"m\":{\"engine\":\"mariadb\"}}}");
+    void aMeshWithAnotherEngineIsRefused() {
+        var json = MeshJson.parse("{\"sites\":{\"a\":{\"engine\":\"postgres\"},\"m\":{\"engine\":\"mariadb\"}}}");
         assertThat(GcCommand.unsupported(json)).contains("site m has engine 'mariadb'");
     }
 }
