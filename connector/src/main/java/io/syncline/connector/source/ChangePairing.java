@@ -3,6 +3,7 @@ package io.syncline.connector.source;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
+import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.apply.MetaJson;
@@ -53,9 +54,6 @@ final class ChangePairing {
         Outcome(Optional<Paired> paired, List<SourceRecord> dropped) {
             this(paired, Optional.empty(), dropped);
         }
-    }
-
-    private record RowId(String table, String key) {
     }
 
     private record PendingRow(SourceRecord record, ChangeEvent.Op op, List<String> keyColumns, Struct image,

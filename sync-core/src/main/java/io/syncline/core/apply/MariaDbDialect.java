@@ -1,6 +1,7 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.RowId;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -93,11 +95,11 @@ final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
-        List<MetaId> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.comparing(MetaId::table).thenComparing(MetaId::key));
+    public void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException {
+        List<RowId> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparing(RowId::table).thenComparing(RowId::key));
         for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {
-            List<MetaId> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
+            List<RowId> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
             // A placeholder entry first, so that a row no site has written yet is locked too.
             StringBuilder insert = new StringBuilder("INSERT INTO syncline.row_meta "
                     + "(table_name, pk, vv, hlc, origin, seq, deleted) VALUES ");
@@ -117,16 +119,16 @@ final class MariaDbDialect implements Dialect {
                 bindIds(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        consumer.accept(rs);
+                        locked.accept(MetaEntry.read(rs));
                     }
                 }
             }
         }
     }
 
-    private static void bindIds(PreparedStatement ps, List<MetaId> ids) throws SQLException {
+    private static void bindIds(PreparedStatement ps, List<RowId> ids) throws SQLException {
         int i = 1;
-        for (MetaId id : ids) {
+        for (RowId id : ids) {
             ps.setString(i++, id.table());
             ps.setString(i++, id.key());
         }

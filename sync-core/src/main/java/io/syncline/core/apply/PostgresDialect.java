@@ -1,10 +1,11 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.RowId;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
-import io.syncline.core.site.TableShape;
 import io.syncline.core.site.TableRef;
+import io.syncline.core.site.TableShape;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** PostgreSQL: the {@code syncline} schema, arrays for the locked ids, ON CONFLICT upserts. */
 final class PostgresDialect implements Dialect {
@@ -101,7 +103,7 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
+    public void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException {
         String[] tables = new String[ids.size()];
         String[] keys = new String[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
@@ -122,16 +124,15 @@ final class PostgresDialect implements Dialect {
             ps.setArray(2, keyArray);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    consumer.accept(rs);
+                    locked.accept(MetaEntry.read(rs));
                 }
             }
         }
     }
 
     @Override
-    public Set<MetaId> insertFirstMeta(Connection connection, List<MetaId> ids, List<RowVersion> versions)
-            throws SQLException {
-        int n = ids.size();
+    public Set<RowId> insertFirstMeta(Connection connection, List<MetaEntry> entries) throws SQLException {
+        int n = entries.size();
         String[] tables = new String[n];
         String[] keys = new String[n];
         String[] vvs = new String[n];
@@ -141,19 +142,20 @@ final class PostgresDialect implements Dialect {
         Boolean[] deleted = new Boolean[n];
         String[] stamps = new String[n];
         String[] counters = new String[n];
+        // The columns of MetaEntry.bind, each as an array: one statement writes every entry.
         for (int i = 0; i < n; i++) {
-            RowVersion v = versions.get(i);
-            tables[i] = ids.get(i).table();
-            keys[i] = ids.get(i).key();
-            vvs[i] = v.vv().encode();
-            hlcs[i] = v.hlc();
-            origins[i] = v.origin() == null ? "" : v.origin().value();
-            seqs[i] = v.sequence();
-            deleted[i] = v.deleted();
-            stamps[i] = MetaJson.stamps(v.columnStamps());
-            counters[i] = MetaJson.counters(v.counters());
+            MetaEntry e = entries.get(i);
+            tables[i] = e.id().table();
+            keys[i] = e.id().key();
+            vvs[i] = e.vvText();
+            hlcs[i] = e.version().hlc();
+            origins[i] = e.originText();
+            seqs[i] = e.version().sequence();
+            deleted[i] = e.version().deleted();
+            stamps[i] = e.stampsJson();
+            counters[i] = e.countersJson();
         }
-        Set<MetaId> written = new HashSet<>();
+        Set<RowId> written = new HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement(FIRST_META)) {
             ps.setArray(1, connection.createArrayOf("text", tables));
             ps.setArray(2, connection.createArrayOf("text", keys));
@@ -166,7 +168,7 @@ final class PostgresDialect implements Dialect {
             ps.setArray(9, connection.createArrayOf("text", counters));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    written.add(new MetaId(rs.getString(1), rs.getString(2)));
+                    written.add(new RowId(rs.getString(1), rs.getString(2)));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.syncline.core.site;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.apply.MetaEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -169,22 +170,16 @@ public final class SiteJoin {
             read.setFetchSize(BATCH);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    String vv = rs.getString(3);
-                    for (String entry : vv.split(",")) {
-                        if (entry.startsWith(joining.value() + ":")) {
-                            throw new SiteSetupException("site id " + joining + " already appears in the version of "
-                                    + rs.getString(1) + " key " + rs.getString(2) + "; a joining site needs an id the "
-                                    + "mesh has never used");
-                        }
+                    MetaEntry entry = MetaEntry.read(rs);
+                    if (entry.version().vv().entries().containsKey(joining)) {
+                        throw new SiteSetupException("site id " + joining + " already appears in the version of "
+                                + entry.id().table() + " key " + entry.id().key() + "; a joining site needs an id the "
+                                + "mesh has never used");
                     }
-                    for (int i = 1; i <= 7; i++) {
-                        write.setObject(i, rs.getObject(i));
-                    }
-                    write.setString(8, rs.getString(8));
-                    write.setString(9, rs.getString(9));
+                    entry.bind(write);
                     write.addBatch();
                     entries++;
-                    if (rs.getBoolean(7)) {
+                    if (entry.version().deleted()) {
                         tombstones++;
                     }
                     if (entries % BATCH == 0) {

@@ -1,9 +1,9 @@
 package io.syncline.tools.cli;
 
 import io.syncline.conflict.coordinator.CoordinatorClient;
-import io.syncline.tools.cli.TombstoneCandidates.Key;
-import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
+import io.syncline.core.RowId;
 import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -136,7 +136,7 @@ public final class TombstoneCollection {
             for (Site site : mesh.sites().values()) {
                 connections.put(site.id(), connect(site));
             }
-            Map<String, Map<Key, Tombstone>> tombstones = new LinkedHashMap<>();
+            Map<String, Map<RowId, Tombstone>> tombstones = new LinkedHashMap<>();
             for (Map.Entry<String, Connection> c : connections.entrySet()) {
                 tombstones.put(c.getKey(), tombstones(c.getKey(), c.getValue()));
             }
@@ -196,8 +196,8 @@ public final class TombstoneCollection {
         }
     }
 
-    private static Map<Key, Tombstone> tombstones(String site, Connection c) throws SQLException {
-        Map<Key, Tombstone> found = new LinkedHashMap<>();
+    private static Map<RowId, Tombstone> tombstones(String site, Connection c) throws SQLException {
+        Map<RowId, Tombstone> found = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT table_name, pk, vv FROM syncline.row_meta
                  WHERE deleted AND origin <> '' AND table_name <> ?""")) {
@@ -335,7 +335,7 @@ public final class TombstoneCollection {
      * until then the deleted entries stay locked everywhere, so no site can write a key whose tombstone
      * it dropped while another site still holds it (docs/design.md).
      */
-    private Map<String, Integer> collect(Map<String, Connection> connections, Map<String, Map<Key, Tombstone>> tombstones,
+    private Map<String, Integer> collect(Map<String, Connection> connections, Map<String, Map<RowId, Tombstone>> tombstones,
             List<Tombstone> candidates, String id, Map<Integer, Long> ends) throws SQLException {
         Map<String, Integer> collected = new LinkedHashMap<>();
         List<Connection> open = new ArrayList<>();
@@ -412,7 +412,7 @@ public final class TombstoneCollection {
         return zero;
     }
 
-    private static String describeCounts(Map<String, Map<Key, Tombstone>> tombstones) {
+    private static String describeCounts(Map<String, Map<RowId, Tombstone>> tombstones) {
         List<String> parts = new ArrayList<>();
         tombstones.forEach((site, found) -> parts.add(site + " holds " + found.size()));
         return String.join(", ", parts);

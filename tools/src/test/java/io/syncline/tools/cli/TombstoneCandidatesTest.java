@@ -2,7 +2,7 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.tools.cli.TombstoneCandidates.Key;
+import io.syncline.core.RowId;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class TombstoneCandidatesTest {
 
-    private static Map<Key, Tombstone> site(Tombstone... tombstones) {
-        Map<Key, Tombstone> m = new LinkedHashMap<>();
+    private static Map<RowId, Tombstone> site(Tombstone... tombstones) {
+        Map<RowId, Tombstone> m = new LinkedHashMap<>();
         for (Tombstone t : tombstones) {
             m.put(t.key(), t);
         }
