@@ -76,7 +76,7 @@ final class ApplyBatch {
         writeMeta();
         conflicts.write(applier.dialect(), connection, self);
         if (applier.ledger() && !appliedEvents.isEmpty()) {
-            writeLedger();
+            ApplyLedgerTable.record(connection, appliedEvents);
         }
         return new ApplyResult(applied, skipped, conflicts.size(), List.of());
     }
@@ -244,20 +244,6 @@ final class ApplyBatch {
         try (PreparedStatement ps = connection.prepareStatement(applier.dialect().writeMetaSql())) {
             for (Map.Entry<RowId, RowVersion> entry : newMeta.entrySet()) {
                 new MetaEntry(entry.getKey(), entry.getValue()).bind(ps);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void writeLedger() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(applier.dialect().ledgerSql())) {
-            for (ChangeEvent e : appliedEvents) {
-                ps.setString(1, e.origin().value());
-                ps.setLong(2, e.dot().sequence());
-                ps.setString(3, e.table());
-                ps.setString(4, e.key());
-                ps.setString(5, e.vv().encode());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -13,11 +13,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Everything the apply protocol needs from one database engine: the SQL of Syncline's metadata
- * (placeholders and locks, meta, ledger, conflict log, offsets and epoch claims), the row
- * statements of a table, identifier quoting and how the engine reports a refused change. The
- * protocol ({@link SiteApplier} and its batches) never branches on the engine; everything that
- * differs between engines lives behind this interface.
+ * Everything the apply protocol needs from one database engine: its statements on Syncline's metadata
+ * (placeholders and locks, meta, conflict log, offsets and epoch claims; their SQL is kept with the
+ * other statements of each table, e.g. {@link RowMetaTable}), the row statements of a table,
+ * identifier quoting and how the engine reports a refused change. The protocol ({@link SiteApplier}
+ * and its batches) never branches on the engine; everything that differs between engines lives
+ * behind this interface.
  *
  * <pre>{@code
  * Dialect dialect = Dialect.forJdbcUrl("jdbc:postgresql://localhost:5432/app");
@@ -97,9 +98,6 @@ public interface Dialect {
     /** Upserts meta entries; the parameters are those {@link MetaEntry#bind} binds. */
     String writeMetaSql();
 
-    /** Inserts an apply-ledger row; parameters: dot_origin, dot_seq, table_name, pk, vv. */
-    String ledgerSql();
-
     /** Inserts a conflict-log row; the parameters are those {@link ConflictLog} binds. */
     String conflictSql();
 
@@ -117,9 +115,6 @@ public interface Dialect {
      */
     boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
             throws SQLException;
-
-    /** Selects {@code kafka_partition, next_offset} of stored offsets; parameters: consumer, topic. */
-    String storedOffsetsSql();
 
     /** The shape of a table from the site's catalog, or empty when the site has no such table. */
     Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException;

@@ -59,12 +59,13 @@ public record MetaEntry(RowId id, RowVersion version) {
         ps.setString(9, countersJson());
     }
 
-    String vvText() {
+    /** The vector as stored. */
+    public String vvText() {
         return version.vv().encode();
     }
 
     /** The origin as stored: empty for no version. */
-    String originText() {
+    public String originText() {
         return version.origin() == null ? "" : version.origin().value();
     }
 

@@ -33,8 +33,7 @@ public final class PostgresApplier {
     /** The next offsets stored for a consumer and topic, by partition. */
     public static Map<Integer, Long> storedOffsets(Connection connection, String consumer, String topic)
             throws SQLException {
-        return offsetsOnly()
-                .storedOffsets(connection, consumer, topic);
+        return OffsetsTable.stored(connection, consumer, topic);
     }
 
     /** See {@link SiteApplier#claim}. */

@@ -2,6 +2,9 @@ package io.syncline.tools.cli;
 
 import io.syncline.conflict.coordinator.CoordinatorClient;
 import io.syncline.core.RowId;
+import io.syncline.core.apply.GcRoundsTable;
+import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.apply.RowMetaTable;
 import io.syncline.testkit.Deadlines;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.sql.Connection;
@@ -198,17 +201,11 @@ public final class TombstoneCollection {
 
     private static Map<RowId, Tombstone> tombstones(String site, Connection c) throws SQLException {
         Map<RowId, Tombstone> found = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT table_name, pk, vv FROM syncline.row_meta
-                 WHERE deleted AND origin <> '' AND table_name <> ?""")) {
-            ps.setString(1, BARRIER_TABLE);
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Tombstone t = new Tombstone(rs.getString(1), rs.getString(2), rs.getString(3));
-                    found.put(t.key(), t);
-                }
-            }
+        try {
+            RowMetaTable.tombstones(c, BARRIER_TABLE).forEach((id, vv) -> {
+                Tombstone t = new Tombstone(id.table(), id.key(), vv);
+                found.put(t.key(), t);
+            });
         } catch (SQLException e) {
             throw new SQLException("site " + site + ": reading tombstones failed: " + e.getMessage(), e.getSQLState(), e);
         }
@@ -256,18 +253,7 @@ public final class TombstoneCollection {
     }
 
     private static void barrierWrite(Connection c, String roundId) throws SQLException {
-        try (PreparedStatement ins = c.prepareStatement("""
-                INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write)
-                VALUES (?, ?, '', 0, '', 0, true, true) ON CONFLICT (table_name, pk) DO NOTHING""");
-                PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM syncline.row_meta WHERE table_name = ? AND pk = ?")) {
-            ins.setString(1, BARRIER_TABLE);
-            ins.setString(2, roundId);
-            ins.executeUpdate();
-            del.setString(1, BARRIER_TABLE);
-            del.setString(2, roundId);
-            del.executeUpdate();
-        }
+        RowMetaTable.writeMarker(c, new RowId(BARRIER_TABLE, roundId));
     }
 
     private Map<Integer, Long> endOffsets() {
@@ -297,18 +283,8 @@ public final class TombstoneCollection {
     private void awaitApplied(String site, Connection c, Map<Integer, Long> ends) {
         String[] seen = {"nothing"};
         Deadlines.await("the sink of site " + site + " applied " + mesh.changesTopic() + " to " + ends, timeout, () -> {
-            Map<Integer, Long> applied = new TreeMap<>();
             // Every consumer that stored offsets of the topic here must be past: a stale one only delays.
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT kafka_partition, min(coalesce(next_offset, 0)) FROM syncline.offsets
-                     WHERE topic = ? GROUP BY kafka_partition""")) {
-                ps.setString(1, mesh.changesTopic());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        applied.put(rs.getInt(1), rs.getLong(2));
-                    }
-                }
-            }
+            Map<Integer, Long> applied = OffsetsTable.lowestPositions(c, mesh.changesTopic());
             seen[0] = "applied " + applied;
             return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
                     || applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
@@ -348,30 +324,13 @@ public final class TombstoneCollection {
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + Math.max(1, timeout.toSeconds()) + "s'");
                 }
-                int deleted = 0;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        DELETE FROM syncline.row_meta WHERE table_name = ? AND pk = ? AND deleted AND vv = ?""")) {
-                    int batched = 0;
-                    for (Tombstone t : candidates) {
-                        ps.setString(1, t.table());
-                        ps.setString(2, t.pk());
-                        ps.setString(3, tombstones.get(site).get(t.key()).vv());
-                        ps.addBatch();
-                        if (++batched % 1000 == 0) {
-                            deleted += sum(ps.executeBatch());
-                        }
-                    }
-                    deleted += sum(ps.executeBatch());
+                // Each site deletes its own entry only if it still holds the vector text it had.
+                Map<RowId, String> vectors = new LinkedHashMap<>();
+                for (Tombstone t : candidates) {
+                    vectors.put(t.key(), tombstones.get(site).get(t.key()).vv());
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO syncline.gc_rounds (round_id, candidates, collected, applied_offsets)
-                        VALUES (?, ?, ?, ?)""")) {
-                    ps.setString(1, id);
-                    ps.setInt(2, candidates.size());
-                    ps.setInt(3, deleted);
-                    ps.setString(4, ends.toString());
-                    ps.executeUpdate();
-                }
+                int deleted = RowMetaTable.deleteTombstones(c, vectors);
+                GcRoundsTable.record(c, id, candidates.size(), deleted, ends.toString());
                 collected.put(site, deleted);
             }
         } catch (SQLException | RuntimeException e) {
@@ -396,14 +355,6 @@ public final class TombstoneCollection {
             }
         }
         return collected;
-    }
-
-    private static int sum(int[] counts) {
-        int total = 0;
-        for (int n : counts) {
-            total += Math.max(0, n);
-        }
-        return total;
     }
 
     private Map<String, Integer> zeroCounts() {
