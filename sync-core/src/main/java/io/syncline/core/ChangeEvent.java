@@ -160,6 +160,11 @@ public record ChangeEvent(
         return Collections.unmodifiableMap(copy);
     }
 
+    /** The row this event writes. */
+    public RowId rowId() {
+        return new RowId(table, key);
+    }
+
     /** Returns the site the write was made at, the origin of its dot. */
     public SiteId origin() {
         return dot.origin();

@@ -1,6 +1,7 @@
 package io.syncline.connector.config;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -94,14 +95,19 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         return SiteId.of(getString(SITE_ID));
     }
 
+    /** The names the group's topics, slots and connectors have by default. */
+    public SyncGroupNames names() {
+        return SyncGroupNames.of(syncGroup());
+    }
+
     /** The topic every site of the group publishes its changes to. */
     public String changesTopic() {
-        return syncGroup() + ".changes";
+        return names().changesTopic();
     }
 
     /** The topic every site publishes its conflict log to. */
     public String conflictsTopic() {
-        return syncGroup() + ".conflicts";
+        return names().conflictsTopic();
     }
 
     public List<TableRef> tables() {

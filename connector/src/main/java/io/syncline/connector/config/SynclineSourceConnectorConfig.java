@@ -49,18 +49,14 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
         return def;
     }
 
-    private String defaultName() {
-        return ("syncline_" + syncGroup() + "_" + siteId()).toLowerCase().replaceAll("[^a-z0-9_]", "_");
-    }
-
     public String slotName() {
         String s = getString(SLOT_NAME);
-        return s.isEmpty() ? defaultName() : s;
+        return s.isEmpty() ? names().slot(siteId().value()) : s;
     }
 
     public String publicationName() {
         String s = getString(PUBLICATION_NAME);
-        return s.isEmpty() ? defaultName() : s;
+        return s.isEmpty() ? names().publication(siteId().value()) : s;
     }
 
     public Duration pollInterval() {
@@ -81,11 +77,11 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
 
     /** The topic of a MariaDB capture's table definitions. */
     public String schemaHistoryTopic() {
-        return syncGroup() + ".schema-history." + siteId();
+        return names().schemaHistoryTopic(siteId().value());
     }
 
     /** The Debezium topic prefix: names the captured site in Debezium's offsets and metrics. */
     public String capturePrefix() {
-        return "syncline." + syncGroup() + "." + siteId();
+        return names().capturePrefix(siteId().value());
     }
 }

@@ -1,15 +1,16 @@
 package io.syncline.connector.rest;
 
+import io.syncline.core.apply.ConflictsTable;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.RowImageSql;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Settles a parked conflict (resolver {@code manual}) the way a person chose: the kept version is
@@ -32,32 +33,23 @@ final class ConflictSettlement {
         }
         c.setAutoCommit(false);
         try {
-            String table;
-            String pk;
-            String row;
-            boolean deleted;
-            try (PreparedStatement ps = c.prepareStatement("SELECT table_name, pk, status, local_row::text, "
-                    + "local_deleted, incoming_row::text, incoming_deleted FROM syncline.conflicts WHERE id = ? FOR UPDATE")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        c.rollback();
-                        return new Outcome(404, Map.of("error_code", 404, "message",
-                                "site " + site + " has no conflict " + id));
-                    }
-                    if (!"parked".equals(rs.getString(3))) {
-                        c.rollback();
-                        return new Outcome(409, Map.of("error_code", 409, "message", "conflict " + id + " at site "
-                                + site + " is " + rs.getString(3) + ", not parked; only conflicts of the manual "
-                                + "resolver wait for a person"));
-                    }
-                    table = rs.getString(1);
-                    pk = rs.getString(2);
-                    boolean local = keep.equals("local");
-                    row = rs.getString(local ? 4 : 6);
-                    deleted = rs.getBoolean(local ? 5 : 7);
-                }
+            Optional<ConflictsTable.Held> held = ConflictsTable.hold(c, id);
+            if (held.isEmpty()) {
+                c.rollback();
+                return new Outcome(404, Map.of("error_code", 404, "message", "site " + site + " has no conflict " + id));
             }
+            ConflictsTable.Held conflict = held.get();
+            if (!"parked".equals(conflict.status())) {
+                c.rollback();
+                return new Outcome(409, Map.of("error_code", 409, "message", "conflict " + id + " at site " + site
+                        + " is " + conflict.status() + ", not parked; only conflicts of the manual resolver wait for "
+                        + "a person"));
+            }
+            String table = conflict.table();
+            String pk = conflict.pk();
+            boolean local = keep.equals("local");
+            String row = local ? conflict.localRow() : conflict.incomingRow();
+            boolean deleted = local ? conflict.localDeleted() : conflict.incomingDeleted();
             TableShape shape = PostgresCatalog.describe(c, TableRef.parse(table))
                     .orElseThrow(() -> new SQLException("table " + table + " of conflict " + id + " no longer exists"));
             if (deleted) {
@@ -72,13 +64,7 @@ final class ConflictSettlement {
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE syncline.conflicts SET status = 'settled', "
-                    + "settled_at = clock_timestamp(), settled_by = ? WHERE table_name = ? AND pk = ? AND status = 'parked'")) {
-                ps.setString(1, "keep " + keep + " (REST)");
-                ps.setString(2, table);
-                ps.setString(3, pk);
-                ps.executeUpdate();
-            }
+            ConflictsTable.settle(c, table, pk, "keep " + keep + " (REST)");
             c.commit();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("site", site);
@@ -96,14 +82,6 @@ final class ConflictSettlement {
 
     /** Marks the same row's parked conflicts settled at another site of the group (the new write settles them). */
     static int markSettled(Connection c, String table, String pk, String keep) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE syncline.conflicts SET status = 'settled', "
-                + "settled_at = clock_timestamp(), settled_by = ? WHERE table_name = ? AND pk = ? AND status = 'parked'")) {
-            ps.setString(1, "keep " + keep + " (REST, at another site)");
-            ps.setString(2, table);
-            ps.setString(3, pk);
-            return ps.executeUpdate();
-        }
+        return ConflictsTable.settle(c, table, pk, "keep " + keep + " (REST, at another site)");
     }
-
-
 }

@@ -2,13 +2,18 @@ package io.syncline.connector.rest;
 
 import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.core.HybridClock;
+import io.syncline.core.RowId;
+import io.syncline.core.apply.ApplyLedgerTable;
+import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.apply.RowMetaTable;
+import io.syncline.core.apply.RowVersion;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,26 +34,10 @@ final class SiteDatabase {
     static final int STATEMENT_TIMEOUT_MILLIS = 5_000;
     static final int SOCKET_TIMEOUT_SECONDS = 10;
 
-    private static final String OFFSETS = """
-            SELECT topic, kafka_partition, next_offset, epoch, updated_at,
-                   (EXTRACT(EPOCH FROM clock_timestamp() - updated_at) * 1000)::bigint
-              FROM syncline.offsets WHERE consumer = ? ORDER BY topic, kafka_partition""";
-    private static final String CONFLICT_COUNTS =
-            "SELECT conflict_type, rule, count(*) FROM syncline.conflicts GROUP BY conflict_type, rule";
-    private static final String LEDGER_COUNT = "SELECT count(*) FROM syncline.apply_ledger";
     private static final String SLOT = """
             SELECT active, confirmed_flush_lsn::text,
                    pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint
               FROM pg_replication_slots WHERE slot_name = ?""";
-    private static final String CONFLICT_COLUMNS = """
-            SELECT id, detected_at, table_name, pk, conflict_type, rule, winner, resolved_at_site,
-                   local_origin, local_vv, incoming_origin, incoming_vv, result_vv, result_deleted, status
-              FROM syncline.conflicts""";
-    private static final String RECENT_CONFLICTS = CONFLICT_COLUMNS + " ORDER BY id DESC LIMIT ?";
-    private static final String RECENT_CONFLICTS_OF_TABLE = CONFLICT_COLUMNS
-            + " WHERE table_name = ? ORDER BY id DESC LIMIT ?";
-    private static final String ROW_META =
-            "SELECT vv, origin, seq, hlc, deleted, local_write FROM syncline.row_meta WHERE table_name = ? AND pk = ?";
 
     static {
         // The worker may call the extension before any Syncline task loaded the driver in this plugin's loader.
@@ -127,34 +116,20 @@ final class SiteDatabase {
         try (Connection c = open()) {
             List<SiteStatus.OffsetStatus> offsets = new ArrayList<>();
             if (consumer != null) {
-                try (PreparedStatement ps = c.prepareStatement(OFFSETS)) {
-                    ps.setString(1, consumer);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long next = rs.getLong(3);
-                            offsets.add(new SiteStatus.OffsetStatus(rs.getString(1), rs.getInt(2),
-                                    rs.wasNull() ? null : next, rs.getLong(4), instant(rs, 5), rs.getLong(6)));
-                        }
-                    }
+                for (OffsetsTable.Position p : OffsetsTable.ofConsumer(c, consumer)) {
+                    offsets.add(new SiteStatus.OffsetStatus(p.topic(), p.partition(), p.nextOffset(), p.epoch(),
+                            text(p.updatedAt()), p.ageMillis()));
                 }
             }
             Map<String, Long> byType = new TreeMap<>();
             Map<String, Long> byRule = new TreeMap<>();
             long conflicts = 0;
-            try (PreparedStatement ps = c.prepareStatement(CONFLICT_COUNTS); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long n = rs.getLong(3);
-                    byType.merge(rs.getString(1), n, Long::sum);
-                    byRule.merge(rs.getString(2), n, Long::sum);
-                    conflicts += n;
-                }
+            for (ConflictsTable.Count count : ConflictsTable.counts(c)) {
+                byType.merge(count.type(), count.count(), Long::sum);
+                byRule.merge(count.rule(), count.count(), Long::sum);
+                conflicts += count.count();
             }
-            Long applied = null;
-            if (ledger) {
-                try (PreparedStatement ps = c.prepareStatement(LEDGER_COUNT); ResultSet rs = ps.executeQuery()) {
-                    applied = rs.next() ? rs.getLong(1) : 0L;
-                }
-            }
+            Long applied = ledger ? ApplyLedgerTable.count(c) : null;
             SiteStatus.CaptureStatus capture = null;
             if (slot != null) {
                 try (PreparedStatement ps = c.prepareStatement(SLOT)) {
@@ -179,32 +154,24 @@ final class SiteDatabase {
     /** The site's newest conflicts, newest first; {@code table} null for every table. */
     List<Map<String, Object>> recentConflicts(String table, int limit) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = open();
-                PreparedStatement ps = c.prepareStatement(table == null ? RECENT_CONFLICTS : RECENT_CONFLICTS_OF_TABLE)) {
-            int i = 1;
-            if (table != null) {
-                ps.setString(i++, table);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", rs.getLong("id"));
-                    row.put("detectedAt", instant(rs, 2));
-                    row.put("table", rs.getString("table_name"));
-                    row.put("pk", rs.getString("pk"));
-                    row.put("type", rs.getString("conflict_type"));
-                    row.put("rule", rs.getString("rule"));
-                    row.put("winner", rs.getString("winner"));
-                    row.put("resolvedAtSite", rs.getString("resolved_at_site"));
-                    row.put("origins", List.of(rs.getString("local_origin"), rs.getString("incoming_origin")));
-                    row.put("localVv", rs.getString("local_vv"));
-                    row.put("incomingVv", rs.getString("incoming_vv"));
-                    row.put("resultVv", rs.getString("result_vv"));
-                    row.put("resultDeleted", rs.getBoolean("result_deleted"));
-                    row.put("status", rs.getString("status"));
-                    rows.add(row);
-                }
+        try (Connection c = open()) {
+            for (ConflictsTable.Logged logged : ConflictsTable.newest(c, table, limit)) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", logged.id());
+                row.put("detectedAt", text(logged.detectedAt()));
+                row.put("table", logged.table());
+                row.put("pk", logged.pk());
+                row.put("type", logged.type());
+                row.put("rule", logged.rule());
+                row.put("winner", logged.winner());
+                row.put("resolvedAtSite", logged.resolvedAtSite());
+                row.put("origins", List.of(logged.localOrigin(), logged.incomingOrigin()));
+                row.put("localVv", logged.localVv());
+                row.put("incomingVv", logged.incomingVv());
+                row.put("resultVv", logged.resultVv());
+                row.put("resultDeleted", logged.resultDeleted());
+                row.put("status", logged.status());
+                rows.add(row);
             }
         }
         return rows;
@@ -212,24 +179,19 @@ final class SiteDatabase {
 
     /** The meta entry of one row (vector, origin, sequence, clock, tombstone), empty if the site has none. */
     Optional<Map<String, Object>> rowMeta(String table, String key) throws SQLException {
-        try (Connection c = open(); PreparedStatement ps = c.prepareStatement(ROW_META)) {
-            ps.setString(1, table);
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
+        try (Connection c = open()) {
+            return RowMetaTable.read(c, new RowId(table, key)).map(stored -> {
+                RowVersion version = stored.entry().version();
                 Map<String, Object> meta = new LinkedHashMap<>();
-                long hlc = rs.getLong("hlc");
-                meta.put("vv", rs.getString("vv"));
-                meta.put("origin", rs.getString("origin"));
-                meta.put("seq", rs.getLong("seq"));
-                meta.put("hlc", hlc);
-                meta.put("hlcTime", Instant.ofEpochMilli(HybridClock.physicalMillis(hlc)).toString());
-                meta.put("deleted", rs.getBoolean("deleted"));
-                meta.put("localWrite", rs.getBoolean("local_write"));
-                return Optional.of(meta);
-            }
+                meta.put("vv", stored.entry().vvText());
+                meta.put("origin", stored.entry().originText());
+                meta.put("seq", version.sequence());
+                meta.put("hlc", version.hlc());
+                meta.put("hlcTime", Instant.ofEpochMilli(HybridClock.physicalMillis(version.hlc())).toString());
+                meta.put("deleted", version.deleted());
+                meta.put("localWrite", stored.localWrite());
+                return meta;
+            });
         }
     }
 
@@ -242,9 +204,8 @@ final class SiteDatabase {
         return e.getSQLState() == null ? message : message + " [SQL state " + e.getSQLState() + "]";
     }
 
-    private static String instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant().toString();
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     @Override

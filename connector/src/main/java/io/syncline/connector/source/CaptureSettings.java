@@ -1,6 +1,8 @@
 package io.syncline.connector.source;
 
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
+import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.RowMetaTable;
 import io.syncline.core.site.TableRef;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -51,8 +53,8 @@ final class CaptureSettings {
         }
         seen.add("syncline");
         seen.forEach(db -> databases.add(Pattern.quote(db)));
-        tables.add(Pattern.quote(ChangePairing.META_TABLE));
-        tables.add(Pattern.quote(ChangePairing.CONFLICTS_TABLE));
+        tables.add(Pattern.quote(RowMetaTable.NAME));
+        tables.add(Pattern.quote(ConflictsTable.NAME));
         props.put("database.include.list", databases.toString());
         props.put("table.include.list", tables.toString());
         props.put("snapshot.mode", "no_data");
@@ -98,8 +100,8 @@ final class CaptureSettings {
         for (TableRef table : config.tables()) {
             tables.add(Pattern.quote(table.toString()));
         }
-        tables.add(Pattern.quote(ChangePairing.META_TABLE));
-        tables.add(Pattern.quote(ChangePairing.CONFLICTS_TABLE));
+        tables.add(Pattern.quote(RowMetaTable.NAME));
+        tables.add(Pattern.quote(ConflictsTable.NAME));
         props.put("table.include.list", tables.toString());
         // Sites start from the same data; history before the slot existed is not shipped.
         props.put("snapshot.mode", "no_data");

@@ -3,9 +3,12 @@ package io.syncline.connector.source;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
+import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
+import io.syncline.core.apply.ConflictsTable;
 import io.syncline.core.apply.MetaJson;
+import io.syncline.core.apply.RowMetaTable;
 import io.syncline.core.site.KeyText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangePairing {
 
-    static final String META_TABLE = "syncline.row_meta";
-    static final String CONFLICTS_TABLE = "syncline.conflicts";
-
     private static final Logger LOG = LoggerFactory.getLogger(ChangePairing.class);
 
     /** A change event ready to ship, and the captured records it carries. */
@@ -53,9 +53,6 @@ final class ChangePairing {
         Outcome(Optional<Paired> paired, List<SourceRecord> dropped) {
             this(paired, Optional.empty(), dropped);
         }
-    }
-
-    private record RowId(String table, String key) {
     }
 
     private record PendingRow(SourceRecord record, ChangeEvent.Op op, List<String> keyColumns, Struct image,
@@ -109,10 +106,10 @@ final class ChangePairing {
             currentTx = txId;
         }
         String table = namespaceOf(source) + "." + source.getString("table");
-        if (META_TABLE.equals(table)) {
+        if (RowMetaTable.NAME.equals(table)) {
             return meta(record, value, source, txId, dropped);
         }
-        if (CONFLICTS_TABLE.equals(table)) {
+        if (ConflictsTable.NAME.equals(table)) {
             Struct after = value.getStruct("after");
             if (after == null || !"c".equals(value.getString("op"))) {
                 dropped.add(record);

@@ -55,7 +55,7 @@ public class SynclineSourceTask extends SourceTask {
         SynclineSourceConnectorConfig config = new SynclineSourceConnectorConfig(props);
         topic = config.changesTopic();
         conflictsTopic = config.conflictsTopic();
-        heartbeatTopic = config.syncGroup() + ".heartbeats";
+        heartbeatTopic = config.names().heartbeatsTopic();
         siteId = config.siteId().value();
         pairing = new ChangePairing(config.siteId(), config.engine() == SynclineConnectorConfig.Engine.POSTGRES);
         chain = new AckChain();

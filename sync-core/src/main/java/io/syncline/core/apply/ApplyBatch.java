@@ -3,8 +3,8 @@ package io.syncline.core.apply;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
+import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
-import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,9 +23,6 @@ import java.util.Set;
  * the meta entries, the conflict log and the ledger.
  */
 final class ApplyBatch {
-
-    private record RowId(String table, String key) {
-    }
 
     private final SiteApplier applier;
     private final Connection connection;
@@ -59,7 +57,7 @@ final class ApplyBatch {
             lockMeta(rest);
         }
         for (ChangeEvent e : rest) {
-            RowId id = new RowId(e.table(), e.key());
+            RowId id = e.rowId();
             RowVersion local = current.getOrDefault(id, RowVersion.NONE);
             if (e.vv().dominatedBy(local.vv())) {
                 skipped++;
@@ -78,7 +76,7 @@ final class ApplyBatch {
         writeMeta();
         conflicts.write(applier.dialect(), connection, self);
         if (applier.ledger() && !appliedEvents.isEmpty()) {
-            writeLedger();
+            ApplyLedgerTable.record(connection, appliedEvents);
         }
         return new ApplyResult(applied, skipped, conflicts.size(), List.of());
     }
@@ -94,22 +92,19 @@ final class ApplyBatch {
     private int applyFirstVersions(List<ChangeEvent> events, List<ChangeEvent> rest) throws SQLException {
         Map<RowId, Integer> perKey = new HashMap<>();
         for (ChangeEvent e : events) {
-            perKey.merge(new RowId(e.table(), e.key()), 1, Integer::sum);
+            perKey.merge(e.rowId(), 1, Integer::sum);
         }
-        List<Dialect.MetaId> ids = new ArrayList<>();
-        List<RowVersion> versions = new ArrayList<>();
+        List<MetaEntry> first = new ArrayList<>();
         for (ChangeEvent e : events) {
-            if (perKey.get(new RowId(e.table(), e.key())) == 1 && !e.vv().dominatedBy(RowVersion.NONE.vv())) {
-                ids.add(new Dialect.MetaId(e.table(), e.key()));
-                versions.add(versionOf(e));
+            if (perKey.get(e.rowId()) == 1 && !e.vv().dominatedBy(RowVersion.NONE.vv())) {
+                first.add(new MetaEntry(e.rowId(), versionOf(e)));
             }
         }
-        Set<Dialect.MetaId> written = ids.isEmpty() ? Set.of()
-                : applier.dialect().insertFirstMeta(connection, ids, versions);
+        Set<RowId> written = first.isEmpty() ? Set.of() : applier.dialect().insertFirstMeta(connection, first);
         int applied = 0;
         for (ChangeEvent e : events) {
-            if (written.contains(new Dialect.MetaId(e.table(), e.key()))) {
-                RowId id = new RowId(e.table(), e.key());
+            RowId id = e.rowId();
+            if (written.contains(id)) {
                 current.put(id, versionOf(e));
                 writes.put(id, e);
                 appliedEvents.add(e);
@@ -137,7 +132,7 @@ final class ApplyBatch {
         ConflictType type = ConflictType.of(local, incoming);
         Resolution resolution = applier.arbiter().resolve(e.table(), type, local, incoming);
         RowState result = resolution.result();
-        conflicts.add(new ConflictLog.Entry(e.table(), e.key(), type, local, incoming, resolution));
+        conflicts.add(new ConflictLog.Entry(id, type, local, incoming, resolution));
         RowVersion version = new RowVersion(result.vv(), result.hlc(), result.origin(), result.sequence(),
                 result.deleted(), result.columnStamps(), result.counters());
         switch (resolution.winner()) {
@@ -202,22 +197,11 @@ final class ApplyBatch {
     }
 
     private void lockMeta(List<ChangeEvent> events) throws SQLException {
-        Map<RowId, Boolean> ids = new LinkedHashMap<>();
+        Set<RowId> ids = new LinkedHashSet<>();
         for (ChangeEvent e : events) {
-            ids.put(new RowId(e.table(), e.key()), Boolean.TRUE);
+            ids.add(e.rowId());
         }
-        List<Dialect.MetaId> metaIds = new ArrayList<>(ids.size());
-        for (RowId id : ids.keySet()) {
-            metaIds.add(new Dialect.MetaId(id.table(), id.key()));
-        }
-        applier.dialect().lockMeta(connection, metaIds, rs -> {
-            String origin = rs.getString(5);
-            RowVersion v = origin.isEmpty() ? RowVersion.NONE
-                    : new RowVersion(VersionVector.parse(rs.getString(3)), rs.getLong(4), SiteId.of(origin),
-                            rs.getLong(6), rs.getBoolean(7), MetaJson.parseStamps(rs.getString(8)),
-                            MetaJson.parseCounters(rs.getString(9)));
-            current.put(new RowId(rs.getString(1), rs.getString(2)), v);
-        });
+        applier.dialect().lockMeta(connection, new ArrayList<>(ids), entry -> current.put(entry.id(), entry.version()));
     }
 
     private void writeData() throws SQLException {
@@ -259,30 +243,7 @@ final class ApplyBatch {
         }
         try (PreparedStatement ps = connection.prepareStatement(applier.dialect().writeMetaSql())) {
             for (Map.Entry<RowId, RowVersion> entry : newMeta.entrySet()) {
-                RowVersion v = entry.getValue();
-                ps.setString(1, entry.getKey().table());
-                ps.setString(2, entry.getKey().key());
-                ps.setString(3, v.vv().encode());
-                ps.setLong(4, v.hlc());
-                ps.setString(5, v.origin() == null ? "" : v.origin().value());
-                ps.setLong(6, v.sequence());
-                ps.setBoolean(7, v.deleted());
-                ps.setString(8, MetaJson.stamps(v.columnStamps()));
-                ps.setString(9, MetaJson.counters(v.counters()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void writeLedger() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(applier.dialect().ledgerSql())) {
-            for (ChangeEvent e : appliedEvents) {
-                ps.setString(1, e.origin().value());
-                ps.setLong(2, e.dot().sequence());
-                ps.setString(3, e.table());
-                ps.setString(4, e.key());
-                ps.setString(5, e.vv().encode());
+                new MetaEntry(entry.getKey(), entry.getValue()).bind(ps);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -1,11 +1,13 @@
 package io.syncline.core.apply;
 
+import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The conflicts of one apply batch, written to {@code syncline.conflicts} in the batch's own
@@ -17,8 +19,7 @@ final class ConflictLog {
     /** The rule whose conflicts wait for a person. */
     static final String MANUAL_RULE = "manual";
 
-    record Entry(String table, String key, ConflictType type, RowState local, RowState incoming,
-            Resolution resolution) {
+    record Entry(RowId row, ConflictType type, RowState local, RowState incoming, Resolution resolution) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -39,11 +40,11 @@ final class ConflictLog {
             for (Entry e : entries) {
                 RowState result = e.resolution().result();
                 int i = 1;
-                ps.setString(i++, e.table());
-                ps.setString(i++, e.key());
+                ps.setString(i++, e.row().table());
+                ps.setString(i++, e.row().key());
                 ps.setString(i++, e.type().label());
                 ps.setString(i++, e.resolution().rule());
-                ps.setString(i++, e.resolution().winner().name().toLowerCase());
+                ps.setString(i++, e.resolution().winner().name().toLowerCase(Locale.ROOT));
                 ps.setString(i++, site.value());
                 i = version(ps, i, e.local());
                 i = version(ps, i, e.incoming());

@@ -1,22 +1,24 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.RowId;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Everything the apply protocol needs from one database engine: the SQL of Syncline's metadata
- * (placeholders and locks, meta, ledger, conflict log, offsets and epoch claims), the row
- * statements of a table, identifier quoting and how the engine reports a refused change. The
- * protocol ({@link SiteApplier} and its batches) never branches on the engine; everything that
- * differs between engines lives behind this interface.
+ * Everything the apply protocol needs from one database engine: its statements on Syncline's metadata
+ * (placeholders and locks, meta, conflict log, offsets and epoch claims; their SQL is kept with the
+ * other statements of each table, e.g. {@link RowMetaTable}), the row statements of a table,
+ * identifier quoting and how the engine reports a refused change. The protocol ({@link SiteApplier}
+ * and its batches) never branches on the engine; everything that differs between engines lives
+ * behind this interface.
  *
  * <pre>{@code
  * Dialect dialect = Dialect.forJdbcUrl("jdbc:postgresql://localhost:5432/app");
@@ -76,34 +78,25 @@ public interface Dialect {
 
     /**
      * Creates a placeholder meta entry for every id no site has written yet, then locks the meta
-     * entries of all ids in (table, key) order, and returns the rows of the entries (columns in
-     * order: table_name, pk, vv, hlc, origin, seq, deleted, col_stamps text, counters text) to
-     * {@code consumer}. A placeholder has an empty origin.
+     * entries of all ids in (table, key) order, and hands each locked entry to {@code locked}. A
+     * placeholder reads as {@link RowVersion#NONE}.
      */
-    void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException;
+    void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException;
 
     /**
-     * Writes the first meta entry of each id that has none yet, {@code versions[i]} for
-     * {@code ids[i]}, in (table, key) order, and returns the ids it wrote: those are new to this
-     * site and locked by the open transaction, so an incoming change of such a key needs no lock,
-     * no read and no second meta write. An id that has an entry, or gets one first from a concurrent
-     * writer (whose commit this waits for), is left alone and goes through {@link #lockMeta}.
-     * Returns nothing where the dialect has no such statement; then every id goes through
-     * {@link #lockMeta}.
+     * Writes each entry whose row has none yet, in (table, key) order, and returns the rows it wrote:
+     * those are new to this site and locked by the open transaction, so an incoming change of such a
+     * key needs no lock, no read and no second meta write. A row that has an entry, or gets one first
+     * from a concurrent writer (whose commit this waits for), is left alone and goes through
+     * {@link #lockMeta}. Returns nothing where the dialect has no such statement; then every row goes
+     * through {@link #lockMeta}.
      */
-    default Set<MetaId> insertFirstMeta(Connection connection, List<MetaId> ids, List<RowVersion> versions)
-            throws SQLException {
+    default Set<RowId> insertFirstMeta(Connection connection, List<MetaEntry> entries) throws SQLException {
         return Set.of();
     }
 
-    /**
-     * Upserts meta entries; parameters: table_name, pk, vv, hlc, origin, seq, deleted, col_stamps
-     * JSON, counters JSON.
-     */
+    /** Upserts meta entries; the parameters are those {@link MetaEntry#bind} binds. */
     String writeMetaSql();
-
-    /** Inserts an apply-ledger row; parameters: dot_origin, dot_seq, table_name, pk, vv. */
-    String ledgerSql();
 
     /** Inserts a conflict-log row; the parameters are those {@link ConflictLog} binds. */
     String conflictSql();
@@ -123,9 +116,6 @@ public interface Dialect {
     boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
             throws SQLException;
 
-    /** Selects {@code kafka_partition, next_offset} of stored offsets; parameters: consumer, topic. */
-    String storedOffsetsSql();
-
     /** The shape of a table from the site's catalog, or empty when the site has no such table. */
     Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException;
 
@@ -141,14 +131,4 @@ public interface Dialect {
 
     /** The database's reason for a refusal, without the row's values. */
     String reasonOf(SQLException e);
-
-    /** One meta entry's identity. */
-    record MetaId(String table, String key) {
-    }
-
-    /** Receives the rows {@link #lockMeta} locked. */
-    @FunctionalInterface
-    interface MetaRowConsumer {
-        void accept(ResultSet row) throws SQLException;
-    }
 }

@@ -1,6 +1,7 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.RowId;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -28,41 +30,6 @@ final class MariaDbDialect implements Dialect {
 
     /** Ids per lock statement: two parameters each, far below the protocol's limit. */
     private static final int LOCK_CHUNK = 500;
-
-    private static final String WRITE_META = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-            ON DUPLICATE KEY UPDATE vv = VALUES(vv), hlc = VALUES(hlc), origin = VALUES(origin), seq = VALUES(seq),
-                deleted = VALUES(deleted), local_write = 0, col_stamps = VALUES(col_stamps),
-                counters = VALUES(counters)""";
-
-    private static final String WRITE_LEDGER =
-            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
-
-    private static final String CONFLICT = """
-            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
-                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
-                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
-                result_vv, result_deleted, result_row, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    private static final String HELD_EPOCH = "SELECT epoch FROM syncline.offsets "
-            + "WHERE consumer = ? AND topic = ? AND kafka_partition = ? FOR UPDATE";
-
-    private static final String STORE_OFFSET = """
-            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
-            VALUES (?, ?, ?, ?, ?)
-            ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), epoch = VALUES(epoch),
-                updated_at = current_timestamp(6)""";
-
-    private static final String CLAIM = """
-            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
-            VALUES (?, ?, ?, NULL, ?)
-            ON DUPLICATE KEY UPDATE epoch = VALUES(epoch), updated_at = current_timestamp(6)""";
-
-    private static final String STORED_OFFSETS = "SELECT kafka_partition, next_offset "
-            + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL";
 
     /** Errors where the data, not the server, is at fault (strict mode turns truncation into these). */
     private static final Set<Integer> REFUSALS = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1367, 1406, 1416, 1451,
@@ -93,40 +60,30 @@ final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
-        List<MetaId> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.comparing(MetaId::table).thenComparing(MetaId::key));
+    public void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException {
+        List<RowId> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparing(RowId::table).thenComparing(RowId::key));
         for (int from = 0; from < sorted.size(); from += LOCK_CHUNK) {
-            List<MetaId> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
+            List<RowId> chunk = sorted.subList(from, Math.min(sorted.size(), from + LOCK_CHUNK));
             // A placeholder entry first, so that a row no site has written yet is locked too.
-            StringBuilder insert = new StringBuilder("INSERT INTO syncline.row_meta "
-                    + "(table_name, pk, vv, hlc, origin, seq, deleted) VALUES ");
-            StringBuilder select = new StringBuilder("SELECT table_name, pk, vv, hlc, origin, seq, deleted, "
-                    + "col_stamps, counters FROM syncline.row_meta WHERE (table_name, pk) IN (");
-            for (int i = 0; i < chunk.size(); i++) {
-                insert.append(i == 0 ? "" : ", ").append("(?, ?, '', 0, '', 0, 1)");
-                select.append(i == 0 ? "" : ", ").append("(?, ?)");
-            }
-            insert.append(" ON DUPLICATE KEY UPDATE pk = pk");
-            select.append(") ORDER BY table_name, pk FOR UPDATE");
-            try (PreparedStatement ps = connection.prepareStatement(insert.toString())) {
+            try (PreparedStatement ps = connection.prepareStatement(RowMetaTable.mariaDbLockPlaceholders(chunk.size()))) {
                 bindIds(ps, chunk);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = connection.prepareStatement(select.toString())) {
+            try (PreparedStatement ps = connection.prepareStatement(RowMetaTable.mariaDbLock(chunk.size()))) {
                 bindIds(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        consumer.accept(rs);
+                        locked.accept(MetaEntry.read(rs));
                     }
                 }
             }
         }
     }
 
-    private static void bindIds(PreparedStatement ps, List<MetaId> ids) throws SQLException {
+    private static void bindIds(PreparedStatement ps, List<RowId> ids) throws SQLException {
         int i = 1;
-        for (MetaId id : ids) {
+        for (RowId id : ids) {
             ps.setString(i++, id.table());
             ps.setString(i++, id.key());
         }
@@ -134,17 +91,12 @@ final class MariaDbDialect implements Dialect {
 
     @Override
     public String writeMetaSql() {
-        return WRITE_META;
-    }
-
-    @Override
-    public String ledgerSql() {
-        return WRITE_LEDGER;
+        return RowMetaTable.MARIADB_WRITE;
     }
 
     @Override
     public String conflictSql() {
-        return CONFLICT;
+        return ConflictsTable.MARIADB_INSERT;
     }
 
     @Override
@@ -152,7 +104,7 @@ final class MariaDbDialect implements Dialect {
         if (heldByNewer(connection, o.consumer(), o.topic(), o.partition(), o.epoch())) {
             return false;
         }
-        try (PreparedStatement ps = connection.prepareStatement(STORE_OFFSET)) {
+        try (PreparedStatement ps = connection.prepareStatement(OffsetsTable.MARIADB_STORE)) {
             ps.setString(1, o.consumer());
             ps.setString(2, o.topic());
             ps.setInt(3, o.partition());
@@ -169,7 +121,7 @@ final class MariaDbDialect implements Dialect {
         if (heldByNewer(connection, consumer, topic, partition, epoch)) {
             return false;
         }
-        try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+        try (PreparedStatement ps = connection.prepareStatement(OffsetsTable.MARIADB_CLAIM)) {
             ps.setString(1, consumer);
             ps.setString(2, topic);
             ps.setInt(3, partition);
@@ -182,7 +134,7 @@ final class MariaDbDialect implements Dialect {
     /** Locks the partition's offsets row and tells whether a newer epoch holds it. */
     private static boolean heldByNewer(Connection connection, String consumer, String topic, int partition,
             long epoch) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(HELD_EPOCH)) {
+        try (PreparedStatement ps = connection.prepareStatement(OffsetsTable.MARIADB_HELD_EPOCH)) {
             ps.setString(1, consumer);
             ps.setString(2, topic);
             ps.setInt(3, partition);
@@ -190,11 +142,6 @@ final class MariaDbDialect implements Dialect {
                 return rs.next() && rs.getLong(1) > epoch;
             }
         }
-    }
-
-    @Override
-    public String storedOffsetsSql() {
-        return STORED_OFFSETS;
     }
 
     @Override

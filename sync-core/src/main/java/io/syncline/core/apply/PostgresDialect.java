@@ -1,6 +1,7 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.RowId;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableRef;
@@ -16,70 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.postgresql.util.PSQLException;
 
 /** PostgreSQL: the {@code syncline} schema, arrays for the locked ids, ON CONFLICT upserts. */
 final class PostgresDialect implements Dialect {
 
     static final PostgresDialect INSTANCE = new PostgresDialect();
-
-    private static final String LOCK_PLACEHOLDERS = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
-            SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
-            ON CONFLICT (table_name, pk) DO NOTHING""";
-
-    private static final String FIRST_META = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            SELECT t, k, vv, hlc, origin, seq, deleted, false, CAST(stamps AS jsonb), CAST(counts AS jsonb)
-              FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[],
-                          ?::text[], ?::text[]) AS u(t, k, vv, hlc, origin, seq, deleted, stamps, counts)
-             ORDER BY t, k
-            ON CONFLICT (table_name, pk) DO NOTHING
-            RETURNING table_name, pk""";
-
-    private static final String LOCK_META = """
-            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
-              FROM syncline.row_meta
-             WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))
-             ORDER BY table_name, pk FOR UPDATE""";
-
-    private static final String WRITE_META = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
-            ON CONFLICT (table_name, pk) DO UPDATE
-               SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,
-                   seq = EXCLUDED.seq, deleted = EXCLUDED.deleted, local_write = false,
-                   col_stamps = EXCLUDED.col_stamps, counters = EXCLUDED.counters""";
-
-    private static final String WRITE_LEDGER =
-            "INSERT INTO syncline.apply_ledger (dot_origin, dot_seq, table_name, pk, vv) VALUES (?, ?, ?, ?, ?)";
-
-    private static final String CONFLICT = """
-            INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
-                local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
-                incoming_origin, incoming_seq, incoming_hlc, incoming_vv, incoming_deleted, incoming_row,
-                result_vv, result_deleted, result_row, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?,
-                CAST(? AS jsonb), ?)""";
-
-    private static final String STORE_OFFSET = """
-            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE
-               SET next_offset = EXCLUDED.next_offset, epoch = EXCLUDED.epoch, updated_at = clock_timestamp()
-             WHERE syncline.offsets.epoch <= EXCLUDED.epoch""";
-
-    private static final String CLAIM = """
-            INSERT INTO syncline.offsets (consumer, topic, kafka_partition, next_offset, epoch)
-            VALUES (?, ?, ?, NULL, ?)
-            ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE
-               SET epoch = EXCLUDED.epoch, updated_at = clock_timestamp()
-             WHERE syncline.offsets.epoch <= EXCLUDED.epoch""";
-
-    private static final String STORED_OFFSETS = "SELECT kafka_partition, next_offset "
-            + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL";
 
     private PostgresDialect() {
     }
@@ -102,7 +46,7 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public void lockMeta(Connection connection, List<MetaId> ids, MetaRowConsumer consumer) throws SQLException {
+    public void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException {
         String[] tables = new String[ids.size()];
         String[] keys = new String[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
@@ -113,26 +57,25 @@ final class PostgresDialect implements Dialect {
         Array keyArray = connection.createArrayOf("text", keys);
         // A placeholder entry first, so that a row no site has written yet is locked too:
         // a concurrent local insert of the same key waits for this batch.
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_PLACEHOLDERS)) {
+        try (PreparedStatement ps = connection.prepareStatement(RowMetaTable.POSTGRES_LOCK_PLACEHOLDERS)) {
             ps.setArray(1, tableArray);
             ps.setArray(2, keyArray);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_META)) {
+        try (PreparedStatement ps = connection.prepareStatement(RowMetaTable.POSTGRES_LOCK)) {
             ps.setArray(1, tableArray);
             ps.setArray(2, keyArray);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    consumer.accept(rs);
+                    locked.accept(MetaEntry.read(rs));
                 }
             }
         }
     }
 
     @Override
-    public Set<MetaId> insertFirstMeta(Connection connection, List<MetaId> ids, List<RowVersion> versions)
-            throws SQLException {
-        int n = ids.size();
+    public Set<RowId> insertFirstMeta(Connection connection, List<MetaEntry> entries) throws SQLException {
+        int n = entries.size();
         String[] tables = new String[n];
         String[] keys = new String[n];
         String[] vvs = new String[n];
@@ -142,20 +85,21 @@ final class PostgresDialect implements Dialect {
         Boolean[] deleted = new Boolean[n];
         String[] stamps = new String[n];
         String[] counters = new String[n];
+        // The columns of MetaEntry.bind, each as an array: one statement writes every entry.
         for (int i = 0; i < n; i++) {
-            RowVersion v = versions.get(i);
-            tables[i] = ids.get(i).table();
-            keys[i] = ids.get(i).key();
-            vvs[i] = v.vv().encode();
-            hlcs[i] = v.hlc();
-            origins[i] = v.origin() == null ? "" : v.origin().value();
-            seqs[i] = v.sequence();
-            deleted[i] = v.deleted();
-            stamps[i] = MetaJson.stamps(v.columnStamps());
-            counters[i] = MetaJson.counters(v.counters());
+            MetaEntry e = entries.get(i);
+            tables[i] = e.id().table();
+            keys[i] = e.id().key();
+            vvs[i] = e.vvText();
+            hlcs[i] = e.version().hlc();
+            origins[i] = e.originText();
+            seqs[i] = e.version().sequence();
+            deleted[i] = e.version().deleted();
+            stamps[i] = e.stampsJson();
+            counters[i] = e.countersJson();
         }
-        Set<MetaId> written = new HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(FIRST_META)) {
+        Set<RowId> written = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(RowMetaTable.POSTGRES_INSERT_FIRST)) {
             ps.setArray(1, connection.createArrayOf("text", tables));
             ps.setArray(2, connection.createArrayOf("text", keys));
             ps.setArray(3, connection.createArrayOf("text", vvs));
@@ -167,7 +111,7 @@ final class PostgresDialect implements Dialect {
             ps.setArray(9, connection.createArrayOf("text", counters));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    written.add(new MetaId(rs.getString(1), rs.getString(2)));
+                    written.add(new RowId(rs.getString(1), rs.getString(2)));
                 }
             }
         }
@@ -176,22 +120,17 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public String writeMetaSql() {
-        return WRITE_META;
-    }
-
-    @Override
-    public String ledgerSql() {
-        return WRITE_LEDGER;
+        return RowMetaTable.POSTGRES_WRITE;
     }
 
     @Override
     public String conflictSql() {
-        return CONFLICT;
+        return ConflictsTable.POSTGRES_INSERT;
     }
 
     @Override
     public boolean storeOffset(Connection connection, OffsetUpdate o) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(STORE_OFFSET)) {
+        try (PreparedStatement ps = connection.prepareStatement(OffsetsTable.POSTGRES_STORE)) {
             ps.setString(1, o.consumer());
             ps.setString(2, o.topic());
             ps.setInt(3, o.partition());
@@ -204,18 +143,13 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean claimEpoch(Connection connection, String consumer, String topic, int partition, long epoch)
             throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(CLAIM)) {
+        try (PreparedStatement ps = connection.prepareStatement(OffsetsTable.POSTGRES_CLAIM)) {
             ps.setString(1, consumer);
             ps.setString(2, topic);
             ps.setInt(3, partition);
             ps.setLong(4, epoch);
             return ps.executeUpdate() != 0;
         }
-    }
-
-    @Override
-    public String storedOffsetsSql() {
-        return STORED_OFFSETS;
     }
 
     @Override

@@ -5,12 +5,9 @@ import io.syncline.core.SiteId;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,17 +55,7 @@ public final class SiteApplier {
     /** The next offsets stored for a consumer and topic, by partition. */
     public Map<Integer, Long> storedOffsets(Connection connection, String consumer, String topic)
             throws SQLException {
-        Map<Integer, Long> offsets = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(dialect.storedOffsetsSql())) {
-            ps.setString(1, consumer);
-            ps.setString(2, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    offsets.put(rs.getInt(1), rs.getLong(2));
-                }
-            }
-        }
-        return offsets;
+        return OffsetsTable.stored(connection, consumer, topic);
     }
 
     /**

@@ -127,15 +127,15 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
     }
 
     private boolean installSchema(Connection connection) throws SQLException {
-        Optional<String[]> existing = readSite(connection);
+        Optional<SiteTable.Row> existing = readSite(connection);
         if (existing.isPresent()) {
-            String[] row = existing.get();
-            if (!row[0].equals(site.value()) || !row[1].equals(group)) {
-                throw new SiteSetupException("this database server is already site '" + row[0] + "' of sync group '"
-                        + row[1] + "', not site '" + site + "' of group '" + group + "'; fix site.id / sync.group, "
+            SiteTable.Row row = existing.get();
+            if (!row.siteId().equals(site.value()) || !row.group().equals(group)) {
+                throw new SiteSetupException("this database server is already site '" + row.siteId() + "' of sync group '"
+                        + row.group() + "', not site '" + site + "' of group '" + group + "'; fix site.id / sync.group, "
                         + "or drop database syncline to reinstall");
             }
-            if (Integer.parseInt(row[2]) >= SCHEMA_VERSION) {
+            if (row.schemaVersion() >= SCHEMA_VERSION) {
                 return false;
             }
         }
@@ -146,14 +146,7 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
                 }
             }
         }
-        try (PreparedStatement ps = connection.prepareStatement("""
-                INSERT INTO syncline.site (singleton, site_id, sync_group, schema_version) VALUES (1, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE schema_version = VALUES(schema_version)""")) {
-            ps.setString(1, site.value());
-            ps.setString(2, group);
-            ps.setInt(3, SCHEMA_VERSION);
-            ps.executeUpdate();
-        }
+        SiteTable.writeMariaDb(connection, site, group, SCHEMA_VERSION);
         return true;
     }
 
@@ -161,7 +154,7 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
         return statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"));
     }
 
-    private static Optional<String[]> readSite(Connection connection) throws SQLException {
+    private static Optional<SiteTable.Row> readSite(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES "
                         + "WHERE TABLE_SCHEMA = 'syncline' AND TABLE_NAME = 'site'")) {
@@ -170,13 +163,7 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
                 return Optional.empty();
             }
         }
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT site_id, sync_group, schema_version FROM syncline.site")) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-        }
+        return SiteTable.read(connection);
     }
 
     /** (Re)creates the three triggers when one is missing or its body differs from the wanted one. */

@@ -1,5 +1,7 @@
 package io.syncline.core.site;
 
+import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.RowMetaTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +32,7 @@ public final class PostgresPublication {
     /** The meta entries the capture ships: an application's writes at this site. */
     public static final String META_FILTER = "local_write";
 
-    private static final TableRef META = TableRef.parse("syncline.row_meta");
+    private static final TableRef META = TableRef.parse(RowMetaTable.NAME);
 
     private PostgresPublication() {
     }
@@ -48,8 +50,8 @@ public final class PostgresPublication {
         for (TableRef table : tables) {
             list.add(table.quoted());
         }
-        list.add("syncline.row_meta" + (filtered ? " WHERE (" + META_FILTER + ")" : ""));
-        list.add("syncline.conflicts");
+        list.add(RowMetaTable.NAME + (filtered ? " WHERE (" + META_FILTER + ")" : ""));
+        list.add(ConflictsTable.NAME);
         String name = SqlIdentifiers.quote(publication);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);

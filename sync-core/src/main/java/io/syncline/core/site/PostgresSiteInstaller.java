@@ -182,34 +182,27 @@ public final class PostgresSiteInstaller implements SiteInstaller {
     }
 
     private boolean installSchema(Connection connection) throws SQLException {
-        Optional<String[]> existing = readSite(connection);
+        Optional<SiteTable.Row> existing = readSite(connection);
         if (existing.isPresent()) {
-            String[] row = existing.get();
-            if (!row[0].equals(site.value()) || !row[1].equals(group)) {
-                throw new SiteSetupException("this database is already site '" + row[0] + "' of sync group '" + row[1]
+            SiteTable.Row row = existing.get();
+            if (!row.siteId().equals(site.value()) || !row.group().equals(group)) {
+                throw new SiteSetupException("this database is already site '" + row.siteId() + "' of sync group '" + row.group()
                         + "', not site '" + site + "' of group '" + group + "'; fix site.id / sync.group, "
                         + "or drop schema syncline to reinstall");
             }
-            if (Integer.parseInt(row[2]) >= SCHEMA_VERSION) {
+            if (row.schemaVersion() >= SCHEMA_VERSION) {
                 return false;
             }
         }
         try (Statement st = connection.createStatement()) {
             st.execute(script());
         }
-        try (PreparedStatement ps = connection.prepareStatement("""
-                INSERT INTO syncline.site (site_id, sync_group, schema_version) VALUES (?, ?, ?)
-                ON CONFLICT (singleton) DO UPDATE SET schema_version = EXCLUDED.schema_version""")) {
-            ps.setString(1, site.value());
-            ps.setString(2, group);
-            ps.setInt(3, SCHEMA_VERSION);
-            ps.executeUpdate();
-        }
+        SiteTable.writePostgres(connection, site, group, SCHEMA_VERSION);
         return true;
     }
 
-    /** The site row as {site_id, sync_group, schema_version}, if the schema is installed. */
-    private static Optional<String[]> readSite(Connection connection) throws SQLException {
+    /** The site row, if the schema is installed. */
+    private static Optional<SiteTable.Row> readSite(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT to_regclass('syncline.site') IS NOT NULL")) {
             rs.next();
@@ -217,13 +210,7 @@ public final class PostgresSiteInstaller implements SiteInstaller {
                 return Optional.empty();
             }
         }
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT site_id, sync_group, schema_version FROM syncline.site")) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-        }
+        return SiteTable.read(connection);
     }
 
     /**

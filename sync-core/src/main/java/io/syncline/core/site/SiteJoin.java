@@ -1,6 +1,9 @@
 package io.syncline.core.site;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.apply.Dialect;
+import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.apply.RowMetaTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +12,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,21 +81,20 @@ public final class SiteJoin {
             // One snapshot for rows, meta and offsets: the rows are exactly what the sink had applied
             // up to the stored offsets, plus the donor's own writes committed before the snapshot.
             st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            Map<Integer, Long> offsets = offsets(donor);
-            try (Statement t = target.createStatement()) {
-                t.execute("SET LOCAL syncline.applying = 'on'");
-            }
+            // Per partition, the lowest next offset any sink at the donor stored (replaying more is harmless).
+            Map<Integer, Long> offsets = OffsetsTable.lowestStored(donor, changesTopic);
+            Dialect.postgres().markApplying(target);
             long rows = 0;
             for (TableRef table : tables) {
                 rows += copyRows(donor, target, table);
             }
-            long[] meta = copyMeta(donor, target, tables);
-            storeOffsets(target, offsets);
+            RowMetaTable.Copied meta = copyMeta(donor, target, tables);
+            OffsetsTable.insertStart(target, sinkConsumer, changesTopic, offsets);
             target.commit();
             donor.commit();
             LOG.info("Site {} seeded: {} rows, {} meta entries ({} tombstones) of {} tables; its sink starts at {}",
-                    joining, rows, meta[0], meta[1], tables.size(), offsets);
-            return new Result(rows, meta[0], meta[1], offsets);
+                    joining, rows, meta.entries(), meta.tombstones(), tables.size(), offsets);
+            return new Result(rows, meta.entries(), meta.tombstones(), offsets);
         } catch (SQLException | RuntimeException e) {
             target.rollback();
             donor.rollback();
@@ -102,21 +103,6 @@ public final class SiteJoin {
             donor.setAutoCommit(donorAutoCommit);
             target.setAutoCommit(targetAutoCommit);
         }
-    }
-
-    /** Per partition, the lowest next offset any sink at the donor stored (replaying more is harmless). */
-    private Map<Integer, Long> offsets(Connection donor) throws SQLException {
-        Map<Integer, Long> offsets = new TreeMap<>();
-        try (PreparedStatement ps = donor.prepareStatement("SELECT kafka_partition, min(next_offset) FROM "
-                + "syncline.offsets WHERE topic = ? AND next_offset IS NOT NULL GROUP BY kafka_partition")) {
-            ps.setString(1, changesTopic);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    offsets.put(rs.getInt(1), rs.getLong(2));
-                }
-            }
-        }
-        return offsets;
     }
 
     private long copyRows(Connection donor, Connection target, TableRef table) throws SQLException {
@@ -155,59 +141,14 @@ public final class SiteJoin {
         return copied;
     }
 
-    /** @return {entries, tombstones} */
-    private long[] copyMeta(Connection donor, Connection target, List<TableRef> tables) throws SQLException {
-        long entries = 0;
-        long tombstones = 0;
-        String[] names = tables.stream().map(TableRef::toString).toArray(String[]::new);
-        try (PreparedStatement read = donor.prepareStatement("SELECT table_name, pk, vv, hlc, origin, seq, deleted, "
-                + "col_stamps::text, counters::text FROM syncline.row_meta WHERE table_name = ANY (?) AND origin <> ''");
-                PreparedStatement write = target.prepareStatement("INSERT INTO syncline.row_meta (table_name, pk, vv, "
-                        + "hlc, origin, seq, deleted, local_write, col_stamps, counters) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                        + "false, CAST(? AS jsonb), CAST(? AS jsonb))")) {
-            read.setArray(1, donor.createArrayOf("text", names));
-            read.setFetchSize(BATCH);
-            try (ResultSet rs = read.executeQuery()) {
-                while (rs.next()) {
-                    String vv = rs.getString(3);
-                    for (String entry : vv.split(",")) {
-                        if (entry.startsWith(joining.value() + ":")) {
-                            throw new SiteSetupException("site id " + joining + " already appears in the version of "
-                                    + rs.getString(1) + " key " + rs.getString(2) + "; a joining site needs an id the "
-                                    + "mesh has never used");
-                        }
-                    }
-                    for (int i = 1; i <= 7; i++) {
-                        write.setObject(i, rs.getObject(i));
-                    }
-                    write.setString(8, rs.getString(8));
-                    write.setString(9, rs.getString(9));
-                    write.addBatch();
-                    entries++;
-                    if (rs.getBoolean(7)) {
-                        tombstones++;
-                    }
-                    if (entries % BATCH == 0) {
-                        write.executeBatch();
-                    }
-                }
+    private RowMetaTable.Copied copyMeta(Connection donor, Connection target, List<TableRef> tables)
+            throws SQLException {
+        return RowMetaTable.copy(donor, target, tables, BATCH, entry -> {
+            if (entry.version().vv().entries().containsKey(joining)) {
+                throw new SiteSetupException("site id " + joining + " already appears in the version of "
+                        + entry.id().table() + " key " + entry.id().key() + "; a joining site needs an id the "
+                        + "mesh has never used");
             }
-            write.executeBatch();
-        }
-        return new long[] {entries, tombstones};
-    }
-
-    private void storeOffsets(Connection target, Map<Integer, Long> offsets) throws SQLException {
-        try (PreparedStatement ps = target.prepareStatement("INSERT INTO syncline.offsets (consumer, topic, "
-                + "kafka_partition, next_offset, epoch) VALUES (?, ?, ?, ?, 0)")) {
-            for (Map.Entry<Integer, Long> offset : offsets.entrySet()) {
-                ps.setString(1, sinkConsumer);
-                ps.setString(2, changesTopic);
-                ps.setInt(3, offset.getKey());
-                ps.setLong(4, offset.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        });
     }
 }

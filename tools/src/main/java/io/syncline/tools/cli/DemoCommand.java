@@ -1,12 +1,12 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,13 +184,8 @@ final class DemoCommand {
             }
             long end = stack.kafka().endOffsetsSum(stack.changesTopic());
             for (Connection c : connections.values()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets");
-                        ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) < end) {
-                        return false;
-                    }
+                if (OffsetsTable.totalNextOffsets(c) < end) {
+                    return false;
                 }
             }
             last[0] = MeshVerification.withDefaults().verify(connections, TABLE);
@@ -200,33 +195,20 @@ final class DemoCommand {
     }
 
     private void printConflicts(Map<String, Connection> connections) throws SQLException {
-        Map<String, Integer> byKind = new TreeMap<>();
-        int total = 0;
-        for (Map.Entry<String, Connection> site : connections.entrySet()) {
-            try (PreparedStatement ps = site.getValue().prepareStatement("SELECT conflict_type, rule, count(*) "
-                    + "FROM syncline.conflicts WHERE table_name = ? GROUP BY 1, 2")) {
-                ps.setString(1, TABLE.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byKind.merge(rs.getString(1) + " by " + rs.getString(2), rs.getInt(3), Integer::sum);
-                        total += rs.getInt(3);
-                    }
-                }
+        Map<String, Long> byKind = new TreeMap<>();
+        long total = 0;
+        for (Connection site : connections.values()) {
+            for (ConflictsTable.Count count : ConflictsTable.counts(site, TABLE.toString())) {
+                byKind.merge(count.type() + " by " + count.rule(), count.count(), Long::sum);
+                total += count.count();
             }
         }
         out.printf("Conflicts resolved (each counted at every site that saw it): %d%n", total);
         byKind.forEach((kind, count) -> out.printf("  %-40s %d%n", kind, count));
         Connection first = connections.values().iterator().next();
-        try (PreparedStatement ps = first.prepareStatement("SELECT pk, conflict_type, winner, local_origin, "
-                + "incoming_origin, rule FROM syncline.conflicts WHERE table_name = ? ORDER BY id LIMIT 3")) {
-            ps.setString(1, TABLE.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.printf("  e.g. key %s: %s, local version from %s vs incoming from %s, %s won (%s)%n",
-                            rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(5), rs.getString(3),
-                            rs.getString(6));
-                }
-            }
+        for (ConflictsTable.Logged c : ConflictsTable.oldest(first, TABLE.toString(), 3)) {
+            out.printf("  e.g. key %s: %s, local version from %s vs incoming from %s, %s won (%s)%n",
+                    c.pk(), c.type(), c.localOrigin(), c.incomingOrigin(), c.winner(), c.rule());
         }
     }
 }

@@ -1,20 +1,14 @@
 package io.syncline.tools.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.syncline.core.SyncGroupNames;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,8 +39,6 @@ final class GcCommand {
             (nothing deleted, unless the message says a site failed to commit after others did)
             """;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final PrintStream out;
     private final PrintStream err;
     private final InputStream in;
@@ -65,13 +57,13 @@ final class GcCommand {
         }
         boolean dryRun = line.has("dry-run");
         int timeoutSeconds = line.intValue("timeout", 60, 1, 86_400);
-        JsonNode root = readJson(line.get("mesh", "-"));
-        String problem = unsupported(root);
+        MeshJson json = MeshJson.fromOption(line.get("mesh", "-"), in);
+        String problem = unsupported(json);
         if (problem != null) {
             err.println("syncline gc: " + problem);
             return ExitCode.FAILED;
         }
-        TombstoneCollection.Mesh mesh = mesh(root);
+        TombstoneCollection.Mesh mesh = mesh(json);
         try {
             TombstoneCollection.Round round = new TombstoneCollection(mesh, Duration.ofSeconds(timeoutSeconds),
                     out::println).run(dryRun);
@@ -93,58 +85,37 @@ final class GcCommand {
     }
 
     /** Why this build cannot collect at this mesh, or null. */
-    static String unsupported(JsonNode root) {
-        for (Map.Entry<String, JsonNode> site : root.path("sites").properties()) {
-            String engine = site.getValue().path("engine").asText("postgres");
-            if (!engine.equals("postgres")) {
-                return "site " + site.getKey() + " has engine '" + engine + "'; tombstone collection needs a capture "
-                        + "barrier this build does only for PostgreSQL sites, so nothing was done";
+    static String unsupported(MeshJson json) {
+        for (Map.Entry<String, String> site : json.engines().entrySet()) {
+            if (!site.getValue().equals("postgres")) {
+                return "site " + site.getKey() + " has engine '" + site.getValue() + "'; tombstone collection needs a "
+                        + "capture barrier this build does only for PostgreSQL sites, so nothing was done";
             }
         }
         return null;
     }
 
-    static TombstoneCollection.Mesh mesh(JsonNode root) {
+    static TombstoneCollection.Mesh mesh(MeshJson json) {
         MeshDescription description;
         try {
-            description = MeshDescription.parse(root.toString());
+            description = json.description();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("the mesh JSON is not usable: " + e.getMessage());
         }
-        String group = required(root, "group");
-        String kafka = required(root, "kafka");
-        String topic = root.path("changesTopic").asText(group + ".changes");
+        String group = required(json.group(), "group");
+        String kafka = required(json.kafka(), "kafka");
+        SyncGroupNames names = SyncGroupNames.of(group);
+        String topic = json.changesTopic().orElse(names.changesTopic());
         Map<String, TombstoneCollection.Site> sites = new LinkedHashMap<>();
         for (MeshDescription.SiteAddress a : description.sites().values()) {
-            String slot = root.path("sites").path(a.id()).path("slot")
-                    .asText(TombstoneCollection.Site.defaultSlot(group, a.id()));
+            String slot = json.slot(a.id()).orElse(names.slot(a.id()));
             sites.put(a.id(), new TombstoneCollection.Site(a.id(), a.jdbcUrl(), a.user(), a.password(), slot));
         }
-        JsonNode peers = root.path("coordinator").path("peers");
-        return new TombstoneCollection.Mesh(group, kafka, topic, sites, peers.isTextual() ? peers.asText() : null);
+        return new TombstoneCollection.Mesh(group, kafka, topic, sites, json.coordinatorPeers().orElse(null));
     }
 
-    private static String required(JsonNode root, String field) {
-        String value = root.path(field).asText("");
-        if (value.isEmpty()) {
-            throw new CommandLine.UsageException("the mesh JSON has no \"" + field + "\"; give the line 'syncline up' "
-                    + "prints");
-        }
-        return value;
-    }
-
-    private JsonNode readJson(String source) {
-        try {
-            JsonNode root = source.equals("-")
-                    ? JSON.readTree(new InputStreamReader(in, StandardCharsets.UTF_8))
-                    : JSON.readTree(Files.readString(Path.of(source)));
-            if (root == null || !root.isObject()) {
-                throw new CommandLine.UsageException("the mesh JSON is not a JSON object like the line 'syncline up' "
-                        + "prints");
-            }
-            return root;
-        } catch (IOException | InvalidPathException e) {
-            throw new CommandLine.UsageException("cannot read the mesh JSON from " + source + ": " + e.getMessage());
-        }
+    private static String required(Optional<String> value, String field) {
+        return value.orElseThrow(() -> new CommandLine.UsageException("the mesh JSON has no \"" + field
+                + "\"; give the line 'syncline up' prints"));
     }
 }

@@ -1,6 +1,7 @@
 package io.syncline.tools.cli;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteJoin;
 import io.syncline.core.site.TableRef;
@@ -92,13 +93,14 @@ final class JoinCommand {
             throw new CommandLine.UsageException("no table to copy: the mesh lists none and --tables is not given");
         }
         String group = line.get("group", "");
-        String sinkName = line.get("sink-name", "syncline-" + group + "-" + site + "-sink");
+        SyncGroupNames names = SyncGroupNames.of(group);
+        String sinkName = line.get("sink-name", names.sinkConnector(site.value()));
         String password = System.getenv().getOrDefault("SYNCLINE_PASSWORD", "");
         try (Connection from = DriverManager.getConnection(donor.jdbcUrl(), donor.user(), donor.password());
                 Connection target = DriverManager.getConnection(line.get("jdbc-url", ""), line.get("user", ""),
                         password)) {
             new PostgresSiteInstaller(site, group).install(target, tables);
-            SiteJoin.Result result = new SiteJoin(site, group + ".changes", sinkName).copy(from, target, tables);
+            SiteJoin.Result result = new SiteJoin(site, names.changesTopic(), sinkName).copy(from, target, tables);
             out.println("seeded site " + site + " from " + donor.id() + ": " + result.rows() + " rows, "
                     + result.metaEntries() + " versions (" + result.tombstones() + " tombstones); register its source "
                     + "and sink connectors now (the sink named " + sinkName + " starts at " + result.startOffsets() + ")");

@@ -1,7 +1,12 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
+import io.syncline.core.apply.Dialect;
+import io.syncline.core.apply.MetaEntry;
+import io.syncline.core.apply.RowMetaTable;
+import io.syncline.core.apply.RowVersion;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.RowImageSql;
 import io.syncline.core.site.TableRef;
@@ -10,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,9 +106,7 @@ final class MeshRepair {
                 boolean autoCommit = c.getAutoCommit();
                 c.setAutoCommit(false);
                 try {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("SET LOCAL syncline.applying = 'on'");
-                    }
+                    Dialect.postgres().markApplying(c);
                     if (action.delete()) {
                         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + action.table().quoted() + " AS t "
                                 + "WHERE " + RowImageSql.keyMatches(shape))) {
@@ -136,41 +138,15 @@ final class MeshRepair {
         if (w.origin().isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write)
-                VALUES (?, ?, ?, ?, ?, ?, ?, false)
-                ON CONFLICT (table_name, pk) DO UPDATE
-                   SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin, seq = EXCLUDED.seq,
-                       deleted = EXCLUDED.deleted, local_write = false""")) {
-            ps.setString(1, action.table().toString());
-            ps.setString(2, action.key());
-            ps.setString(3, action.joined().encode());
-            ps.setLong(4, w.hlc());
-            ps.setString(5, w.origin());
-            ps.setLong(6, w.seq());
-            ps.setBoolean(7, action.delete());
-            ps.executeUpdate();
-        }
+        RowVersion repaired = new RowVersion(action.joined(), w.hlc(), SiteId.of(w.origin()), w.seq(), action.delete());
+        RowMetaTable.writeKeepingColumnState(c, new MetaEntry(new RowId(action.table().toString(), action.key()),
+                repaired));
     }
 
     private static SiteVersion read(Connection c, TableShape shape, String site, String key) throws SQLException {
-        VersionVector vv = VersionVector.empty();
-        long hlc = 0;
-        String origin = "";
-        long seq = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT vv, hlc, origin, seq FROM syncline.row_meta WHERE table_name = ? AND pk = ?")) {
-            ps.setString(1, shape.table().toString());
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && !rs.getString(3).isEmpty()) {
-                    vv = VersionVector.parse(rs.getString(1));
-                    hlc = rs.getLong(2);
-                    origin = rs.getString(3);
-                    seq = rs.getLong(4);
-                }
-            }
-        }
+        RowId id = new RowId(shape.table().toString(), key);
+        MetaEntry meta = RowMetaTable.read(c, id).map(RowMetaTable.Stored::entry)
+                .orElse(new MetaEntry(id, RowVersion.NONE));
         String row = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT row_to_json(t)::text FROM " + shape.table().quoted()
                 + " AS t WHERE " + RowImageSql.keyMatches(shape))) {
@@ -181,13 +157,9 @@ final class MeshRepair {
                 }
             }
         }
-        if (!origin.isEmpty()) {
-            SiteId.of(origin);
-        }
-        return new SiteVersion(site, vv, hlc, origin, seq, row);
+        RowVersion version = meta.version();
+        return new SiteVersion(site, version.vv(), version.hlc(), meta.originText(), version.sequence(), row);
     }
-
-
 
     private static TableShape shape(Connection c, TableRef table) throws SQLException {
         return PostgresCatalog.describe(c, table)

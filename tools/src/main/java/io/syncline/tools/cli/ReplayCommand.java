@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.EnvelopeFormatException;
+import io.syncline.core.SyncGroupNames;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -62,9 +63,9 @@ final class ReplayCommand {
                 throw new CommandLine.UsageException("--" + required + " is required");
             }
         }
-        String group = line.get("group", "");
-        String dlq = line.get("topic", group + ".dlq." + line.get("site", ""));
-        String changes = group + ".changes";
+        SyncGroupNames names = SyncGroupNames.of(line.get("group", ""));
+        String dlq = line.get("topic", names.deadLetterTopic(line.get("site", "")));
+        String changes = names.changesTopic();
         Properties consumerProps = new Properties();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, line.get("kafka", ""));
         consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,26 +302,8 @@ final class StatusCommand {
     }
 
     private String connectOfMesh(String source) {
-        JsonNode root;
-        try {
-            if (source.equals("-")) {
-                if (System.console() != null && in == System.in) {
-                    throw new CommandLine.UsageException("give the mesh JSON with --mesh FILE, or pipe it to stdin "
-                            + "(e.g. the line 'syncline up' printed)");
-                }
-                root = JSON.readTree(new InputStreamReader(in, StandardCharsets.UTF_8));
-            } else {
-                root = JSON.readTree(Files.readString(Path.of(source)));
-            }
-        } catch (JsonProcessingException e) {
-            throw new CommandLine.UsageException("--mesh " + source + " is not JSON: " + e.getOriginalMessage());
-        } catch (IOException | InvalidPathException e) {
-            throw new CommandLine.UsageException("--mesh " + source + " cannot be read: " + e);
-        }
-        if (root == null || !root.path("connect").isTextual() || root.path("connect").asText().isBlank()) {
-            throw new CommandLine.UsageException("--mesh " + source + " has no \"connect\" field; expected the JSON "
-                    + "line 'syncline up' prints, e.g. {\"connect\":\"http://127.0.0.1:8083\",...}");
-        }
-        return root.path("connect").asText();
+        return MeshJson.fromOption(source, in).connect().orElseThrow(() -> new CommandLine.UsageException("--mesh "
+                + source + " has no \"connect\" field; expected the JSON line 'syncline up' prints, e.g. "
+                + "{\"connect\":\"http://127.0.0.1:8083\",...}"));
     }
 }

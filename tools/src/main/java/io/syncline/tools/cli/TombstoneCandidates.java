@@ -1,5 +1,6 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.RowId;
 import io.syncline.core.VersionVector;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,13 +26,9 @@ public final class TombstoneCandidates {
             Objects.requireNonNull(vv, "vv");
         }
 
-        Key key() {
-            return new Key(table, pk);
+        RowId key() {
+            return new RowId(table, pk);
         }
-    }
-
-    /** A meta entry's identity. */
-    public record Key(String table, String pk) {
     }
 
     private TombstoneCandidates() {
@@ -43,15 +40,15 @@ public final class TombstoneCandidates {
      *
      * @param sites per site, its tombstones by key; a site with none makes the answer empty
      */
-    static List<Tombstone> select(Collection<Map<Key, Tombstone>> sites) {
+    static List<Tombstone> select(Collection<Map<RowId, Tombstone>> sites) {
         List<Tombstone> candidates = new ArrayList<>();
         if (sites.isEmpty()) {
             return candidates;
         }
-        Map<Key, Tombstone> first = sites.iterator().next();
+        Map<RowId, Tombstone> first = sites.iterator().next();
         for (Tombstone t : first.values()) {
             boolean everywhere = true;
-            for (Map<Key, Tombstone> site : sites) {
+            for (Map<RowId, Tombstone> site : sites) {
                 Tombstone other = site.get(t.key());
                 if (other == null || !sameVector(other.vv(), t.vv())) {
                     everywhere = false;

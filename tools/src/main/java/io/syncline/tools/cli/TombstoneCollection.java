@@ -1,8 +1,11 @@
 package io.syncline.tools.cli;
 
 import io.syncline.conflict.coordinator.CoordinatorClient;
+import io.syncline.core.RowId;
+import io.syncline.core.apply.GcRoundsTable;
+import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.apply.RowMetaTable;
 import io.syncline.testkit.Deadlines;
-import io.syncline.tools.cli.TombstoneCandidates.Key;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,17 +66,15 @@ public final class TombstoneCollection {
         }
     }
 
-    /** One PostgreSQL site: how to reach it and its capture's replication slot. */
+    /**
+     * One PostgreSQL site: how to reach it and its capture's replication slot (by default
+     * {@code SyncGroupNames.slot}).
+     */
     public record Site(String id, String jdbcUrl, String user, String password, String slot) {
         public Site {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             Objects.requireNonNull(slot, "slot");
-        }
-
-        /** The default slot of the source connector: {@code syncline_<group>_<site>}, lower case. */
-        public static String defaultSlot(String group, String site) {
-            return ("syncline_" + group + "_" + site).toLowerCase().replaceAll("[^a-z0-9_]", "_");
         }
 
         @Override
@@ -140,7 +141,7 @@ public final class TombstoneCollection {
             for (Site site : mesh.sites().values()) {
                 connections.put(site.id(), connect(site));
             }
-            Map<String, Map<Key, Tombstone>> tombstones = new LinkedHashMap<>();
+            Map<String, Map<RowId, Tombstone>> tombstones = new LinkedHashMap<>();
             for (Map.Entry<String, Connection> c : connections.entrySet()) {
                 tombstones.put(c.getKey(), tombstones(c.getKey(), c.getValue()));
             }
@@ -200,19 +201,13 @@ public final class TombstoneCollection {
         }
     }
 
-    private static Map<Key, Tombstone> tombstones(String site, Connection c) throws SQLException {
-        Map<Key, Tombstone> found = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT table_name, pk, vv FROM syncline.row_meta
-                 WHERE deleted AND origin <> '' AND table_name <> ?""")) {
-            ps.setString(1, BARRIER_TABLE);
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Tombstone t = new Tombstone(rs.getString(1), rs.getString(2), rs.getString(3));
-                    found.put(t.key(), t);
-                }
-            }
+    private static Map<RowId, Tombstone> tombstones(String site, Connection c) throws SQLException {
+        Map<RowId, Tombstone> found = new LinkedHashMap<>();
+        try {
+            RowMetaTable.tombstones(c, BARRIER_TABLE).forEach((id, vv) -> {
+                Tombstone t = new Tombstone(id.table(), id.key(), vv);
+                found.put(t.key(), t);
+            });
         } catch (SQLException e) {
             throw new SQLException("site " + site + ": reading tombstones failed: " + e.getMessage(), e.getSQLState(), e);
         }
@@ -260,18 +255,7 @@ public final class TombstoneCollection {
     }
 
     private static void barrierWrite(Connection c, String roundId) throws SQLException {
-        try (PreparedStatement ins = c.prepareStatement("""
-                INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write)
-                VALUES (?, ?, '', 0, '', 0, true, true) ON CONFLICT (table_name, pk) DO NOTHING""");
-                PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM syncline.row_meta WHERE table_name = ? AND pk = ?")) {
-            ins.setString(1, BARRIER_TABLE);
-            ins.setString(2, roundId);
-            ins.executeUpdate();
-            del.setString(1, BARRIER_TABLE);
-            del.setString(2, roundId);
-            del.executeUpdate();
-        }
+        RowMetaTable.writeMarker(c, new RowId(BARRIER_TABLE, roundId));
     }
 
     private Map<Integer, Long> endOffsets() {
@@ -301,18 +285,8 @@ public final class TombstoneCollection {
     private void awaitApplied(String site, Connection c, Map<Integer, Long> ends) {
         String[] seen = {"nothing"};
         Deadlines.await("the sink of site " + site + " applied " + mesh.changesTopic() + " to " + ends, timeout, () -> {
-            Map<Integer, Long> applied = new TreeMap<>();
             // Every consumer that stored offsets of the topic here must be past: a stale one only delays.
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT kafka_partition, min(coalesce(next_offset, 0)) FROM syncline.offsets
-                     WHERE topic = ? GROUP BY kafka_partition""")) {
-                ps.setString(1, mesh.changesTopic());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        applied.put(rs.getInt(1), rs.getLong(2));
-                    }
-                }
-            }
+            Map<Integer, Long> applied = OffsetsTable.lowestPositions(c, mesh.changesTopic());
             seen[0] = "applied " + applied;
             return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
                     || applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
@@ -339,7 +313,7 @@ public final class TombstoneCollection {
      * until then the deleted entries stay locked everywhere, so no site can write a key whose tombstone
      * it dropped while another site still holds it (docs/design.md).
      */
-    private Map<String, Integer> collect(Map<String, Connection> connections, Map<String, Map<Key, Tombstone>> tombstones,
+    private Map<String, Integer> collect(Map<String, Connection> connections, Map<String, Map<RowId, Tombstone>> tombstones,
             List<Tombstone> candidates, String id, Map<Integer, Long> ends) throws SQLException {
         Map<String, Integer> collected = new LinkedHashMap<>();
         List<Connection> open = new ArrayList<>();
@@ -352,30 +326,13 @@ public final class TombstoneCollection {
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + Math.max(1, timeout.toSeconds()) + "s'");
                 }
-                int deleted = 0;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        DELETE FROM syncline.row_meta WHERE table_name = ? AND pk = ? AND deleted AND vv = ?""")) {
-                    int batched = 0;
-                    for (Tombstone t : candidates) {
-                        ps.setString(1, t.table());
-                        ps.setString(2, t.pk());
-                        ps.setString(3, tombstones.get(site).get(t.key()).vv());
-                        ps.addBatch();
-                        if (++batched % 1000 == 0) {
-                            deleted += sum(ps.executeBatch());
-                        }
-                    }
-                    deleted += sum(ps.executeBatch());
+                // Each site deletes its own entry only if it still holds the vector text it had.
+                Map<RowId, String> vectors = new LinkedHashMap<>();
+                for (Tombstone t : candidates) {
+                    vectors.put(t.key(), tombstones.get(site).get(t.key()).vv());
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO syncline.gc_rounds (round_id, candidates, collected, applied_offsets)
-                        VALUES (?, ?, ?, ?)""")) {
-                    ps.setString(1, id);
-                    ps.setInt(2, candidates.size());
-                    ps.setInt(3, deleted);
-                    ps.setString(4, ends.toString());
-                    ps.executeUpdate();
-                }
+                int deleted = RowMetaTable.deleteTombstones(c, vectors);
+                GcRoundsTable.record(c, id, candidates.size(), deleted, ends.toString());
                 collected.put(site, deleted);
             }
         } catch (SQLException | RuntimeException e) {
@@ -402,21 +359,13 @@ public final class TombstoneCollection {
         return collected;
     }
 
-    private static int sum(int[] counts) {
-        int total = 0;
-        for (int n : counts) {
-            total += Math.max(0, n);
-        }
-        return total;
-    }
-
     private Map<String, Integer> zeroCounts() {
         Map<String, Integer> zero = new LinkedHashMap<>();
         mesh.sites().keySet().forEach(s -> zero.put(s, 0));
         return zero;
     }
 
-    private static String describeCounts(Map<String, Map<Key, Tombstone>> tombstones) {
+    private static String describeCounts(Map<String, Map<RowId, Tombstone>> tombstones) {
         List<String> parts = new ArrayList<>();
         tombstones.forEach((site, found) -> parts.add(site + " holds " + found.size()));
         return String.join(", ", parts);

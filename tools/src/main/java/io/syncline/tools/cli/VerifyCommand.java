@@ -1,12 +1,8 @@
 package io.syncline.tools.cli;
 
 import io.syncline.core.site.TableRef;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -198,31 +194,13 @@ final class VerifyCommand {
         return tables;
     }
 
-    /** The mesh JSON from a file or ({@code -}) from {@code in}; a problem is a usage error. */
+    /** The sites and tables of the mesh JSON from a file or ({@code -}) from {@code in}; a problem is a usage error. */
     static MeshDescription readMesh(String source, InputStream in) {
-        if (source.equals("-")) {
-            if (System.console() != null && in == System.in) {
-                throw new CommandLine.UsageException("give the mesh JSON with --mesh FILE, or pipe it to stdin "
-                        + "(e.g. the line 'syncline up' printed)");
-            }
-            try {
-                return MeshDescription.read(in);
-            } catch (IOException e) {
-                throw new CommandLine.UsageException("cannot read the mesh JSON from stdin: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.UsageException("the mesh JSON from stdin is not usable: " + e.getMessage());
-            }
-        }
-        String json;
+        MeshJson mesh = MeshJson.fromOption(source, in);
         try {
-            json = Files.readString(Path.of(source));
-        } catch (IOException | InvalidPathException e) {
-            throw new CommandLine.UsageException("--mesh " + source + " cannot be read: " + e);
-        }
-        try {
-            return MeshDescription.parse(json);
+            return mesh.description();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException("--mesh " + source + " is not usable: " + e.getMessage());
+            throw new CommandLine.UsageException(mesh.source() + " is not usable: " + e.getMessage());
         }
     }
 }

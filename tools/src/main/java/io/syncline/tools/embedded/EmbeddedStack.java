@@ -7,6 +7,7 @@ import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteJoin;
 import io.syncline.core.site.TableRef;
@@ -290,7 +291,7 @@ public final class EmbeddedStack implements AutoCloseable {
             } else {
                 connect = EmbeddedConnect.start(kafka.bootstrapServers(), options.pluginPath(), workerOverrides);
             }
-            kafka.createTopic(options.group() + ".changes", options.partitions());
+            kafka.createTopic(SyncGroupNames.of(options.group()).changesTopic(), options.partitions());
             Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
             LOG.info("Embedded stack up in {} ms: Kafka {}, Connect {}, sites {}", took.toMillis(),
                     kafka.bootstrapServers(), connect != null ? connect.restUrl() : processes.restUrls(),
@@ -351,7 +352,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public String changesTopic() {
-        return options.group() + ".changes";
+        return SyncGroupNames.of(options.group()).changesTopic();
     }
 
     public EmbeddedKafka kafka() {

@@ -7,6 +7,7 @@ import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -162,11 +163,12 @@ public final class StandaloneConfig {
             problems.add(label("sink", SynclineSinkConnectorConfig.CONFLICT_RESOLVER, shared, sinkOwn) + ": "
                     + e.getMessage());
         }
-        String prefix = "syncline-" + sinkConfig.syncGroup() + "-" + sinkConfig.siteId();
-        source.putIfAbsent("name", prefix + "-source");
-        sink.putIfAbsent("name", prefix + "-sink");
+        SyncGroupNames names = sinkConfig.names();
+        String site = sinkConfig.siteId().value();
+        source.putIfAbsent("name", names.sourceConnector(site));
+        sink.putIfAbsent("name", names.sinkConnector(site));
         sink.put(SynclineSinkConnectorConfig.CONSUMER_NAME, sink.get("name"));
-        OffsetStorage offsets = offsets(root.get("offsets"), baseDir, prefix, problems);
+        OffsetStorage offsets = offsets(root.get("offsets"), baseDir, names.offsetsFile(site), problems);
         if (!problems.isEmpty()) {
             throw new StandaloneConfigException(origin, problems);
         }
@@ -266,9 +268,9 @@ public final class StandaloneConfig {
         return common ? key : section + "." + key;
     }
 
-    private static OffsetStorage offsets(JsonNode node, Path baseDir, String prefix, List<String> problems) {
+    private static OffsetStorage offsets(JsonNode node, Path baseDir, String defaultFile, List<String> problems) {
         if (node == null || node.isNull()) {
-            return OffsetStorage.file(baseDir.resolve(prefix + ".offsets"), DEFAULT_FLUSH_INTERVAL);
+            return OffsetStorage.file(baseDir.resolve(defaultFile), DEFAULT_FLUSH_INTERVAL);
         }
         if (!node.isObject()) {
             problems.add("offsets was " + node.getNodeType() + ", must be {\"file\": path} or {\"topic\": name}");

@@ -2,8 +2,7 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.syncline.tools.cli.TombstoneCandidates.Key;
+import io.syncline.core.RowId;
 import io.syncline.tools.cli.TombstoneCandidates.Tombstone;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class TombstoneCandidatesTest {
 
-    private static Map<Key, Tombstone> site(Tombstone... tombstones) {
-        Map<Key, Tombstone> m = new LinkedHashMap<>();
+    private static Map<RowId, Tombstone> site(Tombstone... tombstones) {
+        Map<RowId, Tombstone> m = new LinkedHashMap<>();
         for (Tombstone t : tombstones) {
             m.put(t.key(), t);
         }
@@ -52,9 +51,8 @@ class TombstoneCandidatesTest {
     }
 
     @Test
-    void aMeshWithAnotherEngineIsRefused() throws Exception {
-        var json = new ObjectMapper().readTree(
-                "{\"sites\":{\"a\":{\"engine\":\"postgres\"},\"m\":{\"engine\":\"mariadb\"}}}");
+    void aMeshWithAnotherEngineIsRefused() {
+        var json = MeshJson.parse("{\"sites\":{\"a\":{\"engine\":\"postgres\"},\"m\":{\"engine\":\"mariadb\"}}}");
         assertThat(GcCommand.unsupported(json)).contains("site m has engine 'mariadb'");
     }
 }

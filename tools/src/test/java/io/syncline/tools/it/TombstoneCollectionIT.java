@@ -3,6 +3,7 @@ package io.syncline.tools.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.SyncGroupNames;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
@@ -234,7 +235,7 @@ class TombstoneCollectionIT {
         for (String id : SITES) {
             SiteServer s = stack.site(id);
             sites.put(id, new TombstoneCollection.Site(id, s.jdbcUrl(), s.user(), s.password(),
-                    TombstoneCollection.Site.defaultSlot(stack.group(), id)));
+                    SyncGroupNames.of(stack.group()).slot(id)));
         }
         return new TombstoneCollection.Mesh(stack.group(), stack.kafka().bootstrapServers(), stack.changesTopic(), sites,
                 null);
