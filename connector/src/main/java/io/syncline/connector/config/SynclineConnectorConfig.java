@@ -1,6 +1,7 @@
 package io.syncline.connector.config;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -114,7 +116,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
      * What the capture trigger of each table must keep besides the row version: per-column clocks
      * ({@code stamps}) or counter contributions ({@code counter:<column>}). Empty for most tables.
      */
-    public Map<TableRef, java.util.Set<String>> trackingOptions() {
+    public Map<TableRef, Set<String>> trackingOptions() {
         return Map.of();
     }
 
@@ -148,10 +150,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
     }
 
     public String jdbcUrl() {
-        return switch (engine()) {
-            case POSTGRES -> "jdbc:postgresql://" + hostname() + ":" + port() + "/" + dbname();
-            case MARIADB -> "jdbc:mariadb://" + hostname() + ":" + port() + "/" + dbname();
-        };
+        return engine().jdbcUrl(hostname(), port(), dbname());
     }
 
     /** Opens a connection to the site's database, waiting at most {@link #connectTimeout()}. */
@@ -171,25 +170,6 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
             props.setProperty("reWriteBatchedInserts", "true");
         }
         return DriverManager.getConnection(jdbcUrl(), props);
-    }
-
-    /** The database engines a site can run. */
-    public enum Engine {
-        POSTGRES, MARIADB;
-
-        /** The name used in configuration and in {@code --sites}: {@code postgres}, {@code mariadb}. */
-        public String configName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        public static Engine of(String name) {
-            for (Engine engine : values()) {
-                if (engine.configName().equals(name)) {
-                    return engine;
-                }
-            }
-            throw new IllegalArgumentException("engine was '" + name + "', must be postgres or mariadb");
-        }
     }
 
     static final class EngineValidator implements ConfigDef.Validator {

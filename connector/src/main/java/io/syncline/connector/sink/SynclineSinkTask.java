@@ -3,6 +3,9 @@ package io.syncline.connector.sink;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncline.conflict.ResolverRegistry;
+import io.syncline.conflict.coordinator.CoordinatorClient;
+import io.syncline.conflict.coordinator.SiteRecord;
+import io.syncline.conflict.coordinator.SiteState;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SinkTaskMetrics;
@@ -13,12 +16,12 @@ import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
-import io.syncline.core.apply.Dialect;
-import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.apply.Rejection;
+import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,10 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.time.Clock;
-import io.syncline.conflict.coordinator.CoordinatorClient;
-import io.syncline.conflict.coordinator.SiteRecord;
-import io.syncline.conflict.coordinator.SiteState;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -89,14 +88,14 @@ public class SynclineSinkTask extends SinkTask {
             String group = config.syncGroup();
             resolvers = resolvers.withDecisions((key, proposal) -> coordinator.decide(group, key, proposal));
             try {
-                coordinator.registerSite(new SiteRecord(group, self.value(), Dialect.forJdbcUrl(config.jdbcUrl()).name(), 0,
+                coordinator.registerSite(new SiteRecord(group, self.value(), config.engine().configName(), 0,
                         SiteState.ACTIVE));
             } catch (RuntimeException e) {
                 LOG.warn("Site {} could not register with the coordinator ({}); it applies under leases anyway", self,
                         e.getMessage());
             }
         }
-        applier = new SiteApplier(Dialect.forJdbcUrl(config.jdbcUrl()), self, resolvers, config.ledgerEnabled());
+        applier = new SiteApplier(config.engine().dialect(), self, resolvers, config.ledgerEnabled());
         columns = new TargetColumns(applier.dialect());
         recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
         freeze = new FreezeSwitch(config.freezeFile());
@@ -232,7 +231,7 @@ public class SynclineSinkTask extends SinkTask {
         } catch (SiteSetupException e) {
             throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
         } catch (SQLException e) {
-            if (isTransient(e)) {
+            if (applier.dialect().isTransient(e)) {
                 closeConnection();
                 throw new RetriableException("site " + self + " could not apply a batch of " + records.size()
                         + " changes (" + applier.reasonOf(e) + "); nothing of it was written and it will be "
@@ -288,7 +287,7 @@ public class SynclineSinkTask extends SinkTask {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (!isShapeMismatch(e) || (fresh && ++freshRounds >= FRESH_ROUNDS)) {
+                if (!applier.dialect().isStaleShape(e) || (fresh && ++freshRounds >= FRESH_ROUNDS)) {
                     throw e;
                 }
             }
@@ -306,13 +305,6 @@ public class SynclineSinkTask extends SinkTask {
         StaleShapes() {
             super("table shapes may be stale", null, false, false);
         }
-    }
-
-    /** A statement built for an older shape of the table: undefined column or table, wrong type, stale plan. */
-    static boolean isShapeMismatch(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.equals("42703") || state.equals("42P01") || state.equals("42804")
-                || state.equals("0A000"));
     }
 
     /** Partitions paused for want of a lease whose lease the task now holds: back to work. */
@@ -406,17 +398,6 @@ public class SynclineSinkTask extends SinkTask {
         }
     }
 
-    /** Connection loss, serialization failure, deadlock, lock timeout: a retry can succeed. */
-    static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null) {
-            return true;
-        }
-        // 25P03: the server ended a transaction left idle past the lease (see connection()).
-        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
-                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53") || state.equals("25P03");
-    }
-
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
@@ -458,14 +439,8 @@ public class SynclineSinkTask extends SinkTask {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = config.connect();
-            if (!config.coordinatorPeers().isEmpty() && config.jdbcUrl().startsWith("jdbc:postgresql:")) {
-                // A task paused mid-batch (a zombie: SIGSTOP, a long GC, a frozen VM) must not hold the
-                // batch's row locks past its lease: the new lease holder's epoch claim would wait for
-                // them as long as the zombie stands still. The server ends a transaction idle that long;
-                // the zombie's batch is rolled back and it finds its connection closed when it wakes.
-                try (java.sql.Statement st = connection.createStatement()) {
-                    st.execute("SET idle_in_transaction_session_timeout = " + config.leaseTtl().toMillis());
-                }
+            if (!config.coordinatorPeers().isEmpty()) {
+                applier.dialect().prepareLeaseSession(connection, config.leaseTtl());
             }
             connection.setAutoCommit(false);
         }

@@ -3,7 +3,6 @@ package io.syncline.connector.sink;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.apply.Dialect;
-import io.syncline.core.site.KnownColumns;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -96,9 +95,7 @@ final class TargetColumns {
         }
         TableShape shape = dialect.describe(connection, TableRef.parse(table)).orElse(null);
         Set<String> present = shape == null ? Set.of() : Set.copyOf(shape.columns().keySet());
-        // Only PostgreSQL sites keep syncline.known_columns so far; elsewhere no column counts as dropped.
-        Set<String> dropped = shape == null || !"postgres".equals(dialect.name()) ? Set.of()
-                : Set.copyOf(KnownColumns.record(connection, shape));
+        Set<String> dropped = shape == null ? Set.of() : dialect.droppedColumns(connection, shape);
         connection.commit();
         known = new Columns(shape != null, present, dropped);
         tables.put(table, known);

@@ -1,8 +1,9 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.apply.Engine;
+import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
-import io.syncline.core.site.TableRef;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,7 +79,9 @@ final class DemoCommand {
         }
         List<String> engines = List.of(line.get("engines", "postgres").split(","));
         for (String engine : engines) {
-            if (!engine.equals("postgres") && !engine.equals("mariadb")) {
+            try {
+                Engine.of(engine);
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.UsageException("--engines names '" + engine + "'; use postgres and mariadb");
             }
         }

@@ -2,6 +2,7 @@ package io.syncline.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.core.apply.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -93,8 +94,8 @@ final class GcCommand {
     /** Why this build cannot collect at this mesh, or null. */
     static String unsupported(JsonNode root) {
         for (Map.Entry<String, JsonNode> site : root.path("sites").properties()) {
-            String engine = site.getValue().path("engine").asText("postgres");
-            if (!engine.equals("postgres")) {
+            String engine = site.getValue().path("engine").asText(Engine.POSTGRES.configName());
+            if (!engine.equals(Engine.POSTGRES.configName())) {
                 return "site " + site.getKey() + " has engine '" + engine + "'; tombstone collection needs a capture "
                         + "barrier this build does only for PostgreSQL sites, so nothing was done";
             }

@@ -3,6 +3,7 @@ package io.syncline.tools.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.TableRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,8 +143,8 @@ record MeshDescription(Map<String, SiteAddress> sites, List<TableRef> tables) {
         if (!node.isObject()) {
             throw new IllegalArgumentException("site " + id + " is " + node + ", expected an object");
         }
-        String engine = node.path("engine").asText("postgres");
-        if (!engine.equals("postgres")) {
+        String engine = node.path("engine").asText(Engine.POSTGRES.configName());
+        if (!engine.equals(Engine.POSTGRES.configName())) {
             throw new IllegalArgumentException("site " + id + " has engine '" + engine + "'; this build verifies "
                     + "postgres sites");
         }
@@ -156,8 +157,8 @@ record MeshDescription(Map<String, SiteAddress> sites, List<TableRef> tables) {
                 throw new IllegalArgumentException("site " + id + " needs \"jdbcUrl\", or \"host\", \"port\" and "
                         + "\"database\"");
             }
-            url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-        } else if (!url.startsWith("jdbc:postgresql:")) {
+            url = Engine.POSTGRES.jdbcUrl(host, port, database);
+        } else if (!Engine.POSTGRES.ownsJdbcUrl(url)) {
             throw new IllegalArgumentException("site " + id + " has jdbcUrl '" + url + "'; expected "
                     + "jdbc:postgresql://host:port/database");
         }
