@@ -14,9 +14,11 @@ import io.syncline.core.ChangeEvent;
 import io.syncline.core.EnvelopeFormatException;
 import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.BatchOutcome;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.OffsetUpdate;
 import io.syncline.core.apply.Rejection;
+import io.syncline.core.apply.RejectionHandler;
 import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
@@ -204,10 +206,10 @@ public class SynclineSinkTask extends SinkTask {
             claimNewEpochs(epochs);
             frozeBeforeApply = !events.isEmpty() && freeze.pass();
             long began = metrics.batchStarted();
-            ApplyResult result = applyToCurrentShapes(events, offsets, sources);
+            BatchOutcome.Committed batch = applyToCurrentShapes(events, offsets, sources);
+            ApplyResult result = batch.result();
             totals = totals.plus(result);
-            metrics.batchApplied(connection(), result, events, records.size(), began);
-            endReadTransaction();
+            metrics.batchApplied(result, batch.conflicts(), events, records.size(), began);
             if (frozeBeforeApply) {
                 freeze.report("applied");
             }
@@ -252,7 +254,7 @@ public class SynclineSinkTask extends SinkTask {
     /** How many times a batch is tried on freshly read table shapes before the mismatch is an error. */
     private static final int FRESH_ROUNDS = 3;
 
-    private ApplyResult applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
+    private BatchOutcome.Committed applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
             Map<ChangeEvent, SinkRecord> sources) throws SQLException {
         boolean fresh = false;
         int freshRounds = 0;
@@ -276,13 +278,18 @@ public class SynclineSinkTask extends SinkTask {
             }
             boolean shapesFresh = fresh;
             try {
-                return applier.apply(connection(), fitted, offsets, rejected -> {
+                BatchOutcome outcome = applier.apply(connection(), fitted, offsets, rejected -> {
+                    // Refused on shapes that may be stale: roll back and try again on fresh ones first.
                     if (!shapesFresh) {
-                        throw new StaleShapes();
+                        return RejectionHandler.Decision.ROLL_BACK;
                     }
                     setAside(rejected, fittedSources);
+                    return RejectionHandler.Decision.COMMIT_REST;
                 });
-            } catch (StaleShapes | SiteSetupException e) {
+                if (outcome instanceof BatchOutcome.Committed committed) {
+                    return committed;
+                }
+            } catch (SiteSetupException e) {
                 if (fresh && ++freshRounds >= FRESH_ROUNDS) {
                     throw e;
                 }
@@ -297,13 +304,6 @@ public class SynclineSinkTask extends SinkTask {
             applier.forgetTableShapes();
             columns.forget();
             fresh = true;
-        }
-    }
-
-    /** Thrown from the rejection handler to roll the batch back and retry it with fresh table shapes. */
-    private static final class StaleShapes extends RuntimeException {
-        StaleShapes() {
-            super("table shapes may be stale", null, false, false);
         }
     }
 
@@ -445,20 +445,6 @@ public class SynclineSinkTask extends SinkTask {
             connection.setAutoCommit(false);
         }
         return connection;
-    }
-
-    /**
-     * Ends the read-only transaction the metrics opened after the batch committed (reading conflict types
-     * back), so the session does not sit idle in a transaction until the next batch.
-     */
-    private void endReadTransaction() {
-        try {
-            if (connection != null && !connection.getAutoCommit()) {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            closeConnection();
-        }
     }
 
     private void closeConnection() {

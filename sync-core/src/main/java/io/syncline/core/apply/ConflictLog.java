@@ -19,6 +19,11 @@ final class ConflictLog {
 
     record Entry(String table, String key, ConflictType type, RowState local, RowState incoming,
             Resolution resolution) {
+
+        /** The entry as the batch's outcome reports it. */
+        LoggedConflict logged() {
+            return new LoggedConflict(table, key, type, resolution.rule());
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -29,6 +34,11 @@ final class ConflictLog {
 
     int size() {
         return entries.size();
+    }
+
+    /** The entries added so far, as the batch's outcome reports them. */
+    List<LoggedConflict> logged() {
+        return entries.stream().map(Entry::logged).toList();
     }
 
     void write(Dialect dialect, Connection connection, SiteId site) throws SQLException {

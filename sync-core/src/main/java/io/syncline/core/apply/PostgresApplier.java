@@ -14,7 +14,7 @@ import java.util.Map;
  * <pre>{@code
  * var applier = new PostgresApplier(SiteId.of("west"), registry, false);
  * ApplyResult r = applier.apply(connection, events,
- *     List.of(new OffsetUpdate("sink-west", "orders.changes", 0, 1042, 0)), deadLetters::send);
+ *     List.of(new OffsetUpdate("sink-west", "orders.changes", 0, 1042, 0)));
  * }</pre>
  */
 public final class PostgresApplier {
@@ -57,7 +57,7 @@ public final class PostgresApplier {
     }
 
     /** See {@link SiteApplier#apply(Connection, List, List, RejectionHandler)}. */
-    public ApplyResult apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
+    public BatchOutcome apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
             RejectionHandler onRejected) throws SQLException {
         return applier.apply(connection, events, offsets, onRejected);
     }
