@@ -1,6 +1,6 @@
 package io.syncline.connector.config;
 
-import io.syncline.core.site.SiteInstaller;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
@@ -50,13 +50,13 @@ public final class SiteConfigValidation {
             return result;
         }
         try (Connection connection = config.connect()) {
-            if (needsLogicalWal && config.engine() == SynclineConnectorConfig.Engine.POSTGRES) {
+            if (needsLogicalWal && config.engine() == Engine.POSTGRES) {
                 walLevelProblem(connection).ifPresent(problem ->
                         byName.get(SynclineConnectorConfig.DATABASE_HOSTNAME).addErrorMessage(problem));
             }
             for (TableRef table : config.tables()) {
                 try {
-                    SiteInstaller.forEngine(config.engine().configName(), config.siteId(), config.syncGroup())
+                    config.engine().installer(config.siteId(), config.syncGroup())
                             .check(connection, table);
                 } catch (SiteSetupException e) {
                     byName.get(SynclineConnectorConfig.TABLE_INCLUDE_LIST).addErrorMessage(e.getMessage());

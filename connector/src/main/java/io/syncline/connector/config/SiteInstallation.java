@@ -1,6 +1,5 @@
 package io.syncline.connector.config;
 
-import io.syncline.core.site.SiteInstaller;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +18,7 @@ public final class SiteInstallation {
      */
     public static void install(SynclineConnectorConfig config) {
         try (Connection connection = config.connect()) {
-            SiteInstaller.forEngine(config.engine().configName(), config.siteId(), config.syncGroup())
+            config.engine().installer(config.siteId(), config.syncGroup())
                     .install(connection, config.tables(), config.trackingOptions());
         } catch (SiteSetupException e) {
             throw new ConnectException(e.getMessage(), e);

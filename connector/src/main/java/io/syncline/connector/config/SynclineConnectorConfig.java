@@ -2,6 +2,7 @@ package io.syncline.connector.config;
 
 import io.syncline.core.SiteId;
 import io.syncline.core.SyncGroupNames;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -156,10 +156,7 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
     }
 
     public String jdbcUrl() {
-        return switch (engine()) {
-            case POSTGRES -> "jdbc:postgresql://" + hostname() + ":" + port() + "/" + dbname();
-            case MARIADB -> "jdbc:mariadb://" + hostname() + ":" + port() + "/" + dbname();
-        };
+        return engine().jdbcUrl(hostname(), port(), dbname());
     }
 
     /** Opens a connection to the site's database, waiting at most {@link #connectTimeout()}. */
@@ -179,25 +176,6 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
             props.setProperty("reWriteBatchedInserts", "true");
         }
         return DriverManager.getConnection(jdbcUrl(), props);
-    }
-
-    /** The database engines a site can run. */
-    public enum Engine {
-        POSTGRES, MARIADB;
-
-        /** The name used in configuration and in {@code --sites}: {@code postgres}, {@code mariadb}. */
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public static Engine of(String name) {
-            for (Engine engine : values()) {
-                if (engine.configName().equals(name)) {
-                    return engine;
-                }
-            }
-            throw new IllegalArgumentException("engine was '" + name + "', must be postgres or mariadb");
-        }
     }
 
     static final class EngineValidator implements ConfigDef.Validator {

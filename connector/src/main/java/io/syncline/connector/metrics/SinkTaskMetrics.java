@@ -3,9 +3,8 @@ package io.syncline.connector.metrics;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.ConflictType;
+import io.syncline.core.apply.LoggedConflict;
 import java.lang.management.ManagementFactory;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,19 +16,18 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import javax.management.MBeanServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The metrics of one sink task, registered as an MXBean for as long as the task runs. The task
  * calls {@link #batchStarted()} and {@link #batchApplied} around each committed batch, and
- * {@link #skippedByDotCache()} for each change its dot cache skips.
+ * {@link #skippedByDotCache(int)} for the changes its dot cache skips. Conflicts are counted by type
+ * and rule from what the applier reports it logged: nothing is read back from the site.
  *
  * <pre>{@code
  * metrics = SinkTaskMetrics.register("orders-east-sink", "orders", "east");
  * long began = metrics.batchStarted();
- * ApplyResult result = applier.apply(connection, events, offsets, handler);
- * metrics.batchApplied(connection, result, events, records.size(), began);
+ * BatchOutcome.Committed batch = (BatchOutcome.Committed) applier.apply(connection, events, offsets, handler);
+ * metrics.batchApplied(batch.result(), batch.conflicts(), events, records.size(), began);
  * ...
  * metrics.close();   // in stop()
  * }</pre>
@@ -38,13 +36,11 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
 
     public static final String CONTEXT = "sink";
 
-    private static final Logger LOG = LoggerFactory.getLogger(SinkTaskMetrics.class);
     private static final Duration RATE_TAU = Duration.ofSeconds(10);
     private static final double LATENCY_WEIGHT = 0.2;
 
     private final Clock clock;
     private final LongSupplier nanoTime;
-    private final ConflictTally tally;
     private final EventRate rate;
 
     private final LongAdder applied = new LongAdder();
@@ -67,7 +63,6 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
         super(syncGroup, site);
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.tally = new ConflictTally(site);
         this.rate = new EventRate(nanoTime, RATE_TAU);
     }
 
@@ -83,8 +78,15 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
 
     /** A change skipped because its dot is in the task's cache of recently applied dots. */
     public void skippedByDotCache() {
-        skippedByDotCache.increment();
-        rate.record(1);
+        skippedByDotCache(1);
+    }
+
+    /** {@code count} changes skipped because their dots are in the task's cache of recently applied dots. */
+    public void skippedByDotCache(int count) {
+        if (count > 0) {
+            skippedByDotCache.add(count);
+            rate.record(count);
+        }
     }
 
     /** Marks the start of a batch's transaction; hand the value to {@link #batchApplied}. */
@@ -93,14 +95,15 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     }
 
     /**
-     * Counts a committed batch. When it had conflicts, their types and rules are read back from the
-     * site's conflict log on {@code connection}; a failure there only leaves them uncounted by type.
+     * Counts a committed batch.
      *
+     * @param result what the batch did
+     * @param logged the conflicts the batch wrote to the site's conflict log (counted by type and rule)
      * @param events the changes handed to the applier
      * @param records the records of the batch (its size)
      * @param startedNanos what {@link #batchStarted()} returned
      */
-    public void batchApplied(Connection connection, ApplyResult result, List<ChangeEvent> events, int records,
+    public void batchApplied(ApplyResult result, List<LoggedConflict> logged, List<ChangeEvent> events, int records,
             long startedNanos) {
         long latency = Math.max(0, (nanoTime.getAsLong() - startedNanos) / 1_000_000);
         long now = clock.millis();
@@ -125,19 +128,9 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
         }
         lastBatchTimeMillis.set(now);
         rate.record(result.applied() + result.skipped() + result.conflicts() + result.rejected().size());
-        if (result.conflicts() > 0 && connection != null) {
-            countByTypeAndRule(connection, events, result.conflicts());
-        }
-    }
-
-    private void countByTypeAndRule(Connection connection, List<ChangeEvent> events, int expected) {
-        try {
-            for (ConflictTally.Logged logged : tally.read(connection, events, expected)) {
-                byType.computeIfAbsent(logged.type(), t -> new LongAdder()).increment();
-                byRule.computeIfAbsent(logged.rule(), r -> new LongAdder()).increment();
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("Cannot read the types of {} conflicts back from site {}'s conflict log", expected, getSite(), e);
+        for (LoggedConflict conflict : logged) {
+            byType.computeIfAbsent(conflict.type().label(), t -> new LongAdder()).increment();
+            byRule.computeIfAbsent(conflict.rule(), r -> new LongAdder()).increment();
         }
     }
 

@@ -32,10 +32,10 @@ public interface SinkTaskMetricsMXBean {
     /** Incoming versions concurrent with the local one, each resolved and logged. */
     long getConflicts();
 
-    /** Conflicts by type ({@code insert/insert}, {@code update/update}, ...), read from the site's conflict log. */
+    /** Conflicts by type ({@code insert/insert}, {@code update/update}, ...), as the applier logged them. */
     Map<String, Long> getConflictsByType();
 
-    /** Conflicts by the rule that resolved them ({@code last-writer-wins}, ...), read from the conflict log. */
+    /** Conflicts by the rule that resolved them ({@code last-writer-wins}, ...), as the applier logged them. */
     Map<String, Long> getConflictsByRule();
 
     long getConflictsInsertInsert();

@@ -1,5 +1,7 @@
 package io.syncline.connector.sink;
 
+import io.syncline.core.apply.BatchOutcome;
+import io.syncline.core.apply.FencedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,23 +9,54 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fault injection for tests ({@code syncline.test.freeze.file}): the first task that passes here
- * while the file exists takes it (creates {@code <file>.taken}) and stands still, apply and lease
- * renewal alike, as a paused process would, until the file is deleted. Other tasks pass. Not set in
- * production configurations.
+ * The {@link TaskPause} of tests ({@code syncline.test.freeze.file}): the first task that is about
+ * to apply a batch with changes while the file exists takes the freeze (creates
+ * {@code <file>.taken}) and stands still, apply and lease renewal alike, as a paused process would,
+ * until the file is deleted. Then it applies the batch it held and writes what the database did
+ * with it to {@code <file>.outcome}: {@code applied} or {@code fenced}. Other tasks pass.
  */
-final class FreezeSwitch {
+final class FreezeSwitch implements TaskPause {
 
     private final Path file;
     private volatile boolean mine;
 
     FreezeSwitch(String file) {
-        this.file = file == null || file.isBlank() ? null : Path.of(file);
+        this.file = Path.of(file);
+    }
+
+    @Override
+    public BatchApplier aroundApply(BatchApplier applier) {
+        return plan -> {
+            boolean held = !plan.events().isEmpty() && pass();
+            try {
+                BatchOutcome.Committed committed = applier.apply(plan);
+                if (held) {
+                    report("applied");
+                }
+                return committed;
+            } catch (FencedException e) {
+                if (held) {
+                    report("fenced");
+                }
+                throw e;
+            }
+        };
+    }
+
+    @Override
+    public Runnable aroundRenewal(Runnable renewal) {
+        return () -> {
+            // Only a task that holds the freeze stands still here; the others renew as usual.
+            if (mine) {
+                standStill();
+            }
+            renewal.run();
+        };
     }
 
     /** Stands still while this task holds the freeze; takes it if it is free. True if it stood still. */
-    boolean pass() {
-        if (file == null || !Files.exists(file)) {
+    private boolean pass() {
+        if (!Files.exists(file)) {
             return false;
         }
         if (!mine) {
@@ -38,19 +71,11 @@ final class FreezeSwitch {
         return true;
     }
 
-    /** Writes what happened to the batch held during the freeze to {@code <file>.outcome}. */
-    void report(String outcome) {
+    private void report(String outcome) {
         try {
             Files.writeString(Path.of(file + ".outcome"), outcome);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the freeze outcome", e);
-        }
-    }
-
-    /** Stands still only if this task already holds the freeze (for background work). */
-    void passIfFrozen() {
-        if (mine) {
-            standStill();
         }
     }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * lease is held and not about to expire; without a coordinator every partition is usable with
  * epoch 0 (no fencing beyond Kafka's own assignment).
  */
-final class PartitionLeases implements AutoCloseable {
+final class PartitionLeases implements LeaseLookup, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLeases.class);
 
@@ -38,11 +38,8 @@ final class PartitionLeases implements AutoCloseable {
     private final Set<TopicPartition> wanted = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService renewer;
 
-    private final FreezeSwitch freeze;
-
     private PartitionLeases(CoordinatorClient client, String group, String site, String holder, Duration ttl,
-            Clock clock, FreezeSwitch freeze) {
-        this.freeze = freeze;
+            Clock clock, TaskPause pause) {
         this.client = client;
         this.group = group;
         this.site = site;
@@ -59,18 +56,19 @@ final class PartitionLeases implements AutoCloseable {
                 return t;
             });
             long every = Math.max(50, ttl.toMillis() / 3);
-            renewer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+            renewer.scheduleWithFixedDelay(pause.aroundRenewal(this::renewAll), every, every, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Every partition usable with epoch 0: no coordinator configured. */
     static PartitionLeases unfenced() {
-        return new PartitionLeases(null, "", "", "", Duration.ofDays(1), Clock.systemUTC(), new FreezeSwitch(""));
+        return new PartitionLeases(null, "", "", "", Duration.ofDays(1), Clock.systemUTC(), TaskPause.NONE);
     }
 
+    /** @param pause wraps the background renewal (see {@link TaskPause}) */
     static PartitionLeases coordinated(CoordinatorClient client, String group, String site, String holder,
-            Duration ttl, Clock clock, FreezeSwitch freeze) {
-        return new PartitionLeases(client, group, site, holder, ttl, clock, freeze);
+            Duration ttl, Clock clock, TaskPause pause) {
+        return new PartitionLeases(client, group, site, holder, ttl, clock, pause);
     }
 
     /** Drops the leases of these partitions locally (e.g. after being fenced); they are re-acquired if free. */
@@ -106,7 +104,8 @@ final class PartitionLeases implements AutoCloseable {
     }
 
     /** The epoch to write the partition with, if the task may write it now. */
-    OptionalLong epoch(TopicPartition tp) {
+    @Override
+    public OptionalLong epoch(TopicPartition tp) {
         if (client == null) {
             return wanted.contains(tp) ? OptionalLong.of(0) : OptionalLong.empty();
         }
@@ -123,7 +122,6 @@ final class PartitionLeases implements AutoCloseable {
     }
 
     private void renewAll() {
-        freeze.passIfFrozen();
         for (TopicPartition tp : new HashSet<>(wanted)) {
             PartitionLease lease = held.get(tp);
             if (lease == null) {

@@ -1,7 +1,5 @@
 package io.syncline.connector.sink;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncline.conflict.ResolverRegistry;
 import io.syncline.conflict.coordinator.CoordinatorClient;
 import io.syncline.conflict.coordinator.SiteRecord;
@@ -9,39 +7,26 @@ import io.syncline.conflict.coordinator.SiteState;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SinkTaskMetrics;
-import io.syncline.core.ChangeEnvelopeCodec;
-import io.syncline.core.ChangeEvent;
-import io.syncline.core.EnvelopeFormatException;
 import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
-import io.syncline.core.apply.Dialect;
+import io.syncline.core.apply.BatchOutcome;
 import io.syncline.core.apply.FencedException;
-import io.syncline.core.apply.OffsetUpdate;
-import io.syncline.core.apply.Rejection;
 import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -51,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * Applies change envelopes at one site. Each {@link #put} is one database transaction: offsets
  * (with the fence epoch), locked meta rows, vector comparison, rows, meta. On start it seeks to
  * the offsets stored in the database; {@link #preCommit} reports only offsets that were applied.
+ *
+ * <p>{@code put} reads as its steps: plan the batch ({@link BatchPlan}: leases, decoding, the dot
+ * cache, offsets, partitions to rewind), claim new epochs ({@link EpochClaims}), apply it to the
+ * tables as they are now ({@link CurrentShapeApply}), account for it (metrics, applied offsets, the
+ * dot cache). The logic lives in those classes.
  */
 public class SynclineSinkTask extends SinkTask {
 
@@ -58,22 +48,20 @@ public class SynclineSinkTask extends SinkTask {
     /** How long a batch waits before it is retried when a column has not reached this site yet. */
     private static final long SCHEMA_WAIT_MS = 2_000;
 
-    private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
     private final Map<TopicPartition, Long> applied = new HashMap<>();
-    private TargetColumns columns;
-    private final Set<String> refusedInBatch = new HashSet<>();
     private SynclineSinkConnectorConfig config;
     private SiteId self;
     private SiteApplier applier;
-    private Connection connection;
-    private Cache<String, Boolean> recentDots;
+    private SiteConnection connection;
+    private EnvelopeReader envelopes;
+    private RecentDots recentDots;
     private PartitionLeases leases;
-    private FreezeSwitch freeze;
-    private final Map<TopicPartition, Long> claimed = new HashMap<>();
-    private final Set<TopicPartition> waitingForLease = new HashSet<>();
+    private PausedPartitions pausedPartitions;
+    private EpochClaims epochClaims;
+    private DeadLetters deadLetters;
+    private BatchApplier batches;
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
-    private long deadLettered;
     private SinkTaskMetrics metrics;
 
     @Override
@@ -92,24 +80,29 @@ public class SynclineSinkTask extends SinkTask {
             String group = config.syncGroup();
             resolvers = resolvers.withDecisions((key, proposal) -> coordinator.decide(group, key, proposal));
             try {
-                coordinator.registerSite(new SiteRecord(group, self.value(), Dialect.forJdbcUrl(config.jdbcUrl()).name(), 0,
+                coordinator.registerSite(new SiteRecord(group, self.value(), config.engine().configName(), 0,
                         SiteState.ACTIVE));
             } catch (RuntimeException e) {
                 LOG.warn("Site {} could not register with the coordinator ({}); it applies under leases anyway", self,
                         e.getMessage());
             }
         }
-        applier = new SiteApplier(Dialect.forJdbcUrl(config.jdbcUrl()), self, resolvers, config.ledgerEnabled());
-        columns = new TargetColumns(applier.dialect());
-        recentDots = Caffeine.newBuilder().maximumSize(config.dedupeCacheSize()).build();
-        freeze = new FreezeSwitch(config.freezeFile());
+        applier = new SiteApplier(config.engine().dialect(), self, resolvers, config.ledgerEnabled());
+        connection = new SiteConnection(config::connect, applier.dialect(),
+                coordinator == null ? Optional.empty() : Optional.of(config.leaseTtl()), self);
+        envelopes = new EnvelopeReader(() -> context.errantRecordReporter());
+        recentDots = new RecentDots(config.dedupeCacheSize());
+        // Chosen once: without the test key it hands back what it is given, so put and the lease renewal pay nothing.
+        TaskPause pause = TaskPause.of(config.freezeFile());
         String holder = config.consumerName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        if (coordinator == null) {
-            leases = PartitionLeases.unfenced();
-        } else {
-            leases = PartitionLeases.coordinated(coordinator, config.syncGroup(), self.value(), holder,
-                    config.leaseTtl(), Clock.systemUTC(), freeze);
-        }
+        leases = coordinator == null ? PartitionLeases.unfenced() : PartitionLeases.coordinated(coordinator,
+                config.syncGroup(), self.value(), holder, config.leaseTtl(), Clock.systemUTC(), pause);
+        pausedPartitions = new PausedPartitions(self);
+        epochClaims = new EpochClaims((tp, epoch) -> applier.claim(connection.get(), config.consumerName(),
+                tp.topic(), tp.partition(), epoch));
+        deadLetters = new DeadLetters(self, () -> context.errantRecordReporter());
+        batches = pause.aroundApply(new CurrentShapeApply(CurrentShapeApply.Site.of(connection,
+                new TargetColumns(applier.dialect()), applier), deadLetters, self));
         metrics = SinkTaskMetrics.register(config.consumerName(), config.syncGroup(), self.value());
         LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
                 config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
@@ -124,7 +117,7 @@ public class SynclineSinkTask extends SinkTask {
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp);
         }
         try {
-            Connection c = connection();
+            Connection c = connection.get();
             Map<TopicPartition, Long> seek = new HashMap<>();
             for (Map.Entry<String, List<TopicPartition>> entry : byTopic.entrySet()) {
                 Map<Integer, Long> stored = applier.storedOffsets(c, config.consumerName(), entry.getKey());
@@ -141,7 +134,7 @@ public class SynclineSinkTask extends SinkTask {
             LOG.info("Site {} resumes {} partitions from offsets stored in its database: {}", self, partitions.size(),
                     seek);
         } catch (SQLException e) {
-            closeConnection();
+            connection.close();
             throw new RetriableException("cannot read stored offsets at site " + self + ": " + e.getMessage()
                     + "; the task will retry", e);
         }
@@ -149,275 +142,61 @@ public class SynclineSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        refusedInBatch.clear();
-        resumeLeasedPartitions();
+        pausedPartitions.resumeLeased(leases, context);
         if (records.isEmpty()) {
             return;
         }
-        List<ChangeEvent> events = new ArrayList<>(records.size());
-        Map<ChangeEvent, SinkRecord> sources = new IdentityHashMap<>();
-        Map<TopicPartition, Long> next = new HashMap<>();
-        Map<TopicPartition, Long> epochs = new HashMap<>();
-        Map<TopicPartition, Long> notHeld = new HashMap<>();
-        List<String> dots = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            if (notHeld.containsKey(tp)) {
-                continue;
-            }
-            if (!epochs.containsKey(tp)) {
-                OptionalLong epoch = leases.epoch(tp);
-                if (epoch.isEmpty()) {
-                    notHeld.put(tp, record.kafkaOffset());
-                    continue;
-                }
-                epochs.put(tp, epoch.getAsLong());
-            }
-            next.merge(tp, record.kafkaOffset() + 1, Math::max);
-            ChangeEvent event = decode(record);
-            if (event == null || event.origin().equals(self)) {
-                continue;
-            }
-            String dot = event.dot().key();
-            if (recentDots.getIfPresent(dot) != null) {
-                duplicatesSkippedByCache++;
-                metrics.skippedByDotCache();
-                continue;
-            }
-            events.add(event);
-            sources.put(event, record);
-            dots.add(dot);
-        }
-        // Partitions this task may not write now: rewind them and wait for their lease.
-        for (Map.Entry<TopicPartition, Long> entry : notHeld.entrySet()) {
-            context.offset(entry.getKey(), entry.getValue());
-            context.pause(entry.getKey());
-            waitingForLease.add(entry.getKey());
-            LOG.info("Site {} does not hold the lease of {}; paused until it does", self, entry.getKey());
-        }
-        if (next.isEmpty()) {
+        BatchPlan plan = BatchPlan.of(records, config.consumerName(), leases, envelopes::read, recentDots, self);
+        pausedPartitions.pause(plan.unleased(), context);
+        skippedByDotCache(plan.skippedByDotCache());
+        if (!plan.hasOffsets()) {
             return;
         }
-        List<OffsetUpdate> offsets = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Long> entry : next.entrySet()) {
-            offsets.add(new OffsetUpdate(config.consumerName(), entry.getKey().topic(), entry.getKey().partition(),
-                    entry.getValue(), epochs.get(entry.getKey())));
-        }
-        boolean frozeBeforeApply = false;
         try {
-            claimNewEpochs(epochs);
-            frozeBeforeApply = !events.isEmpty() && freeze.pass();
+            epochClaims.claimNew(plan.epochs());
             long began = metrics.batchStarted();
-            ApplyResult result = applyToCurrentShapes(events, offsets, sources);
-            totals = totals.plus(result);
-            metrics.batchApplied(connection(), result, events, records.size(), began);
-            endReadTransaction();
-            if (frozeBeforeApply) {
-                freeze.report("applied");
-            }
-            applied.putAll(next);
-            for (String dot : dots) {
-                // A refused change is not held here: a replay of it (syncline replay) must reach the database.
-                if (!refusedInBatch.contains(dot)) {
-                    recentDots.put(dot, Boolean.TRUE);
-                }
-            }
-            LOG.trace("Applied batch of {} records at {}: {}", records.size(), self, result);
+            BatchOutcome.Committed batch = batches.apply(plan);
+            account(plan, batch, records.size(), began);
         } catch (FencedException e) {
             // A newer writer holds one of the partitions: nothing of the batch was written. Forget
             // the leases of the batch; Connect redelivers it and only leases held anew are applied.
-            leases.forget(epochs.keySet());
-            claimed.keySet().removeAll(epochs.keySet());
-            if (frozeBeforeApply) {
-                freeze.report("fenced");
-            }
+            leases.forget(plan.epochs().keySet());
+            epochClaims.forget(plan.epochs().keySet());
+            throw new RetriableException("site " + self + ": " + e.getMessage(), e);
+        } catch (TargetColumns.ColumnNotHereYetException e) {
+            LOG.warn("Site {}: {}; retrying in {} ms", self, e.getMessage(), SCHEMA_WAIT_MS);
+            context.timeout(SCHEMA_WAIT_MS);
             throw new RetriableException("site " + self + ": " + e.getMessage(), e);
         } catch (SiteSetupException e) {
             throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
         } catch (SQLException e) {
-            if (isTransient(e)) {
-                closeConnection();
-                throw new RetriableException("site " + self + " could not apply a batch of " + records.size()
-                        + " changes (" + applier.reasonOf(e) + "); nothing of it was written and it will be "
-                        + "retried");
-            }
-            throw new ConnectException("site " + self + " cannot apply a batch of " + records.size() + " changes: "
-                    + applier.reasonOf(e));
+            throw failed(e, records.size());
         }
     }
 
-    /** How many times a batch is tried on freshly read table shapes before the mismatch is an error. */
-    private static final int FRESH_ROUNDS = 3;
-
-    /**
-     * Applies the batch to the tables as they are now. Changes are first fitted to the target's
-     * columns (a column dropped here is left out; one not added here yet makes the batch wait). When
-     * the database refuses something while the cached table shapes may be stale (a schema change at
-     * this site), the shapes are read again and the batch is applied once more before any change is
-     * set aside as refused.
-     */
-    private ApplyResult applyToCurrentShapes(List<ChangeEvent> events, List<OffsetUpdate> offsets,
-            Map<ChangeEvent, SinkRecord> sources) throws SQLException {
-        boolean fresh = false;
-        int freshRounds = 0;
-        while (true) {
-            boolean[] reloaded = {false};
-            List<ChangeEvent> fitted;
-            try {
-                fitted = columns.fit(connection(), events, reloaded);
-            } catch (TargetColumns.ColumnNotHereYetException e) {
-                LOG.warn("Site {}: {}; retrying in {} ms", self, e.getMessage(), SCHEMA_WAIT_MS);
-                context.timeout(SCHEMA_WAIT_MS);
-                throw new RetriableException("site " + self + ": " + e.getMessage(), e);
-            }
-            if (reloaded[0]) {
-                applier.forgetTableShapes();
-                fresh = true;
-            }
-            Map<ChangeEvent, SinkRecord> fittedSources = new IdentityHashMap<>();
-            for (int i = 0; i < events.size(); i++) {
-                fittedSources.put(fitted.get(i), sources.get(events.get(i)));
-            }
-            boolean shapesFresh = fresh;
-            try {
-                return applier.apply(connection(), fitted, offsets, rejected -> {
-                    if (!shapesFresh) {
-                        throw new StaleShapes();
-                    }
-                    setAside(rejected, fittedSources);
-                });
-            } catch (StaleShapes | SiteSetupException e) {
-                if (fresh && ++freshRounds >= FRESH_ROUNDS) {
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (!isShapeMismatch(e) || (fresh && ++freshRounds >= FRESH_ROUNDS)) {
-                    throw e;
-                }
-            }
-            // A schema change committed between the two catalog reads (the columns to keep, then the
-            // statements) shows as a mismatch even on fresh shapes: read both again, a few times.
-            LOG.info("Site {} reads its table shapes again (a schema change?) and applies the batch once more", self);
-            applier.forgetTableShapes();
-            columns.forget();
-            fresh = true;
-        }
+    private void skippedByDotCache(int count) {
+        duplicatesSkippedByCache += count;
+        metrics.skippedByDotCache(count);
     }
 
-    /** Thrown from the rejection handler to roll the batch back and retry it with fresh table shapes. */
-    private static final class StaleShapes extends RuntimeException {
-        StaleShapes() {
-            super("table shapes may be stale", null, false, false);
-        }
+    /** Counts a committed batch; from now on its offsets may be committed and its dots skipped. */
+    private void account(BatchPlan plan, BatchOutcome.Committed batch, int records, long began) {
+        totals = totals.plus(batch.result());
+        metrics.batchApplied(batch.result(), batch.conflicts(), plan.events(), records, began);
+        applied.putAll(plan.nextOffsets());
+        recentDots.rememberApplied(plan.events(), batch.result().rejected());
+        LOG.trace("Applied batch of {} records at {}: {}", records, self, batch.result());
     }
 
-    /** A statement built for an older shape of the table: undefined column or table, wrong type, stale plan. */
-    static boolean isShapeMismatch(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.equals("42703") || state.equals("42P01") || state.equals("42804")
-                || state.equals("0A000"));
-    }
-
-    /** Partitions paused for want of a lease whose lease the task now holds: back to work. */
-    private void resumeLeasedPartitions() {
-        if (waitingForLease.isEmpty()) {
-            return;
+    /** What a failed batch means for the task: a retry (on a new connection) when the engine says it can help. */
+    private RuntimeException failed(SQLException e, int records) {
+        if (applier.dialect().isTransient(e)) {
+            connection.close();
+            return new RetriableException("site " + self + " could not apply a batch of " + records + " changes ("
+                    + applier.reasonOf(e) + "); nothing of it was written and it will be retried");
         }
-        List<TopicPartition> ready = new ArrayList<>();
-        for (TopicPartition tp : waitingForLease) {
-            if (leases.epoch(tp).isPresent()) {
-                ready.add(tp);
-            }
-        }
-        if (!ready.isEmpty()) {
-            waitingForLease.removeAll(ready);
-            context.resume(ready.toArray(new TopicPartition[0]));
-            LOG.info("Site {} holds the lease of {} again; resumed", self, ready);
-        }
-    }
-
-    /** Records a newly held epoch at the site before the first batch under it (fences older writers). */
-    private void claimNewEpochs(Map<TopicPartition, Long> epochs) throws SQLException {
-        for (Map.Entry<TopicPartition, Long> entry : epochs.entrySet()) {
-            Long before = claimed.get(entry.getKey());
-            if (before == null || before < entry.getValue()) {
-                TopicPartition tp = entry.getKey();
-                applier.claim(connection(), config.consumerName(), tp.topic(), tp.partition(), entry.getValue());
-                claimed.put(tp, entry.getValue());
-            }
-        }
-    }
-
-    /**
-     * Sends the changes the site refused to the dead-letter topic with their reason, and waits until
-     * the topic has them: only then may the batch (and their offsets) commit.
-     */
-    private void setAside(List<Rejection> rejected, Map<ChangeEvent, SinkRecord> sources) {
-        ErrantRecordReporter reporter = context.errantRecordReporter();
-        if (reporter == null) {
-            Rejection first = rejected.get(0);
-            throw new ConnectException("site " + self + " refused " + rejected.size() + " change(s), e.g. "
-                    + first.event().table() + " key " + first.event().key() + ": " + first.reason()
-                    + "; nothing of the batch was written. Configure errors.tolerance=all and "
-                    + "errors.deadletterqueue.topic.name to set such changes aside and keep applying the rest");
-        }
-        List<Future<Void>> sent = new ArrayList<>();
-        for (Rejection r : rejected) {
-            refusedInBatch.add(r.event().dot().key());
-            LOG.warn("Site {} refused the change of {} with dot {}; it goes to the dead-letter topic: {}", self,
-                    r.event().table(), r.event().dot(), r.reason());
-            // Connect's error context headers carry the original position and this message: the site,
-            // the table, the change's dot and the database's reason (never the row's values).
-            sent.add(reporter.report(sources.get(r.event()),
-                    new DataException("site " + self + " refused the change of " + r.event().table() + " with dot "
-                            + r.event().dot() + ": " + r.reason())));
-        }
-        for (Future<Void> f : sent) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetriableException("interrupted while setting refused changes aside; the batch will be "
-                        + "retried", e);
-            } catch (ExecutionException e) {
-                throw new RetriableException("the dead-letter topic did not take a refused change ("
-                        + e.getCause().getMessage() + "); the batch will be retried", e);
-            }
-        }
-        deadLettered += rejected.size();
-    }
-
-    private ChangeEvent decode(SinkRecord record) {
-        Object value = record.value();
-        try {
-            if (!(value instanceof byte[] bytes)) {
-                throw new EnvelopeFormatException("record value is " + (value == null ? "null"
-                        : value.getClass().getSimpleName()) + ", not the bytes of a change envelope "
-                        + "(use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter)");
-            }
-            return codec.decode(bytes);
-        } catch (EnvelopeFormatException e) {
-            ErrantRecordReporter reporter = context.errantRecordReporter();
-            if (reporter == null) {
-                throw new ConnectException("record at " + record.topic() + "-" + record.kafkaPartition() + "@"
-                        + record.kafkaOffset() + " cannot be read: " + e.getMessage()
-                        + "; configure errors.tolerance=all and errors.deadletterqueue.topic.name to set such "
-                        + "records aside", e);
-            }
-            reporter.report(record, e);
-            return null;
-        }
-    }
-
-    /** Connection loss, serialization failure, deadlock, lock timeout: a retry can succeed. */
-    static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null) {
-            return true;
-        }
-        // 25P03: the server ended a transaction left idle past the lease (see connection()).
-        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
-                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53") || state.equals("25P03");
+        return new ConnectException("site " + self + " cannot apply a batch of " + records + " changes: "
+                + applier.reasonOf(e));
     }
 
     @Override
@@ -434,11 +213,9 @@ public class SynclineSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            applied.remove(tp);
-            claimed.remove(tp);
-            waitingForLease.remove(tp);
-        }
+        partitions.forEach(applied::remove);
+        epochClaims.forget(partitions);
+        pausedPartitions.forget(partitions);
         leases.giveUp(partitions);
     }
 
@@ -447,56 +224,17 @@ public class SynclineSinkTask extends SinkTask {
         if (leases != null) {
             leases.close();
         }
-        closeConnection();
+        if (connection != null) {
+            connection.close();
+        }
         if (metrics != null) {
             metrics.close();
         }
         if (self != null) {
             LOG.info("Apply at site {} stopped: {} applied, {} skipped as already present, {} conflicts, "
                     + "{} duplicates skipped by the dot cache, {} set aside on the dead-letter topic", self,
-                    totals.applied(), totals.skipped(), totals.conflicts(), duplicatesSkippedByCache, deadLettered);
-        }
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = config.connect();
-            if (!config.coordinatorPeers().isEmpty() && config.jdbcUrl().startsWith("jdbc:postgresql:")) {
-                // A task paused mid-batch (a zombie: SIGSTOP, a long GC, a frozen VM) must not hold the
-                // batch's row locks past its lease: the new lease holder's epoch claim would wait for
-                // them as long as the zombie stands still. The server ends a transaction idle that long;
-                // the zombie's batch is rolled back and it finds its connection closed when it wakes.
-                try (Statement st = connection.createStatement()) {
-                    st.execute("SET idle_in_transaction_session_timeout = " + config.leaseTtl().toMillis());
-                }
-            }
-            connection.setAutoCommit(false);
-        }
-        return connection;
-    }
-
-    /**
-     * Ends the read-only transaction the metrics opened after the batch committed (reading conflict types
-     * back), so the session does not sit idle in a transaction until the next batch.
-     */
-    private void endReadTransaction() {
-        try {
-            if (connection != null && !connection.getAutoCommit()) {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            closeConnection();
-        }
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing the connection to site {} failed", self, e);
-            }
-            connection = null;
+                    totals.applied(), totals.skipped(), totals.conflicts(), duplicatesSkippedByCache,
+                    deadLetters == null ? 0 : deadLetters.count());
         }
     }
 }

@@ -3,7 +3,6 @@ package io.syncline.connector.sink;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.apply.Dialect;
-import io.syncline.core.site.KnownColumns;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -33,6 +32,19 @@ final class TargetColumns {
         }
     }
 
+    /**
+     * The changes fitted to the target's columns, in the order given.
+     *
+     * @param events the changes, each without the columns this site dropped
+     * @param reloaded whether a table's shape was read again because a change named a column the
+     *     cached shape lacked (statements built for the old shape are stale then)
+     */
+    record Fit(List<ChangeEvent> events, boolean reloaded) {
+        Fit {
+            events = List.copyOf(events);
+        }
+    }
+
     private record Columns(boolean exists, Set<String> present, Set<String> dropped) {
     }
 
@@ -52,11 +64,9 @@ final class TargetColumns {
      * The events with the columns this site dropped left out. Commits the connection's transaction
      * when it read the catalog.
      *
-     * @return true in {@code reloaded[0]} when a shape was read again because of a new column
      * @throws ColumnNotHereYetException when a change carries a column the table never had here
      */
-    List<ChangeEvent> fit(Connection connection, List<ChangeEvent> events, boolean[] reloaded)
-            throws SQLException, ColumnNotHereYetException {
+    Fit fit(Connection connection, List<ChangeEvent> events) throws SQLException, ColumnNotHereYetException {
         List<ChangeEvent> fitted = new ArrayList<>(events.size());
         Set<String> reloadedNow = new HashSet<>();
         for (ChangeEvent e : events) {
@@ -70,7 +80,6 @@ final class TargetColumns {
             if (reloadedNow.add(e.table())) {
                 tables.remove(e.table());
                 columns = columns(connection, e.table());
-                reloaded[0] = true;
             }
             Map<String, ColumnValue> kept = new LinkedHashMap<>();
             for (Map.Entry<String, ColumnValue> column : e.columns().entrySet()) {
@@ -86,7 +95,7 @@ final class TargetColumns {
                     e.keyColumns(), kept, e.vv(), e.dot(), e.hlc(), e.commitTimeMicros(), e.sourcePosition(),
                     e.columnStamps(), e.counters()));
         }
-        return fitted;
+        return new Fit(fitted, !reloadedNow.isEmpty());
     }
 
     private Columns columns(Connection connection, String table) throws SQLException {
@@ -96,9 +105,7 @@ final class TargetColumns {
         }
         TableShape shape = dialect.describe(connection, TableRef.parse(table)).orElse(null);
         Set<String> present = shape == null ? Set.of() : Set.copyOf(shape.columns().keySet());
-        // Only PostgreSQL sites keep syncline.known_columns so far; elsewhere no column counts as dropped.
-        Set<String> dropped = shape == null || !"postgres".equals(dialect.name()) ? Set.of()
-                : Set.copyOf(KnownColumns.record(connection, shape));
+        Set<String> dropped = shape == null ? Set.of() : dialect.droppedColumns(connection, shape);
         connection.commit();
         known = new Columns(shape != null, present, dropped);
         tables.put(table, known);

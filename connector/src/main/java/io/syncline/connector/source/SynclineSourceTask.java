@@ -2,12 +2,12 @@ package io.syncline.connector.source;
 
 import io.debezium.connector.mariadb.MariaDbConnectorTask;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
-import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SourceTaskMetrics;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.PostgresPublication;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -57,9 +57,9 @@ public class SynclineSourceTask extends SourceTask {
         conflictsTopic = config.conflictsTopic();
         heartbeatTopic = config.names().heartbeatsTopic();
         siteId = config.siteId().value();
-        pairing = new ChangePairing(config.siteId(), config.engine() == SynclineConnectorConfig.Engine.POSTGRES);
+        pairing = new ChangePairing(config.siteId(), config.engine() == Engine.POSTGRES);
         chain = new AckChain();
-        if (config.engine() == SynclineConnectorConfig.Engine.POSTGRES) {
+        if (config.engine() == Engine.POSTGRES) {
             preparePublication(config);
         }
         capture = switch (config.engine()) {

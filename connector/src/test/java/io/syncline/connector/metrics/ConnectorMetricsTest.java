@@ -26,9 +26,9 @@ class ConnectorMetricsTest {
         SinkTaskMetrics first = sinkTask("orders-east-sink");
         SinkTaskMetrics second = sinkTask("orders-east-sink");
         SinkTaskMetrics other = sinkTask("orders-west-sink");
-        first.batchApplied(null, new ApplyResult(3, 1, 1), List.of(), 5, first.batchStarted());
-        second.batchApplied(null, new ApplyResult(4, 0, 2), List.of(), 6, second.batchStarted());
-        other.batchApplied(null, new ApplyResult(100, 0, 0), List.of(), 100, other.batchStarted());
+        first.batchApplied(new ApplyResult(3, 1, 1), List.of(), List.of(), 5, first.batchStarted());
+        second.batchApplied(new ApplyResult(4, 0, 2), List.of(), List.of(), 6, second.batchStarted());
+        other.batchApplied(new ApplyResult(100, 0, 0), List.of(), List.of(), 100, other.batchStarted());
 
         Map<String, Object> sum = ConnectorMetrics.read(server, "sink", "orders-east-sink").orElseThrow();
         assertThat(sum).containsEntry("tasks", 2L).containsEntry("applied", 7L).containsEntry("conflicts", 3L)

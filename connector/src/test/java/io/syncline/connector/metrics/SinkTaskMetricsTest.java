@@ -9,6 +9,8 @@ import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.ConflictType;
+import io.syncline.core.apply.LoggedConflict;
 import io.syncline.core.apply.Rejection;
 import java.time.Clock;
 import java.time.Instant;
@@ -89,7 +91,7 @@ class SinkTaskMetricsTest {
         long began = metrics.batchStarted();
         nanos.addAndGet(40_000_000L);
         Rejection refused = new Rejection(events.get(2), "duplicate key value violates unique constraint");
-        metrics.batchApplied(null, new ApplyResult(1, 1, 0, List.of(refused)), events, 5, began);
+        metrics.batchApplied(new ApplyResult(1, 1, 0, List.of(refused)), List.of(), events, 5, began);
 
         ObjectName name = metrics.objectName();
         assertThat(server.getAttribute(name, "Applied")).isEqualTo(1L);
@@ -112,7 +114,7 @@ class SinkTaskMetricsTest {
         for (long millis : new long[] {100, 10, 10}) {
             long began = metrics.batchStarted();
             nanos.addAndGet(millis * 1_000_000);
-            metrics.batchApplied(null, new ApplyResult(1, 0, 0), List.of(event(1, 0)), 1, began);
+            metrics.batchApplied(new ApplyResult(1, 0, 0), List.of(), List.of(event(1, 0)), 1, began);
         }
         assertThat(metrics.getApplyBatchLatencyMillis()).isEqualTo(10);
         assertThat(metrics.getApplyBatchLatencyMaxMillis()).isEqualTo(100);
@@ -124,12 +126,37 @@ class SinkTaskMetricsTest {
     @Test
     void conflictsCountWithoutAConnectionAndTheirTypesAreAnEmptyTable() throws Exception {
         SinkTaskMetrics metrics = register("orders-east-sink");
-        metrics.batchApplied(null, new ApplyResult(0, 0, 2), List.of(event(1, 0), event(2, 0)), 2,
+        metrics.batchApplied(new ApplyResult(0, 0, 2), List.of(), List.of(event(1, 0), event(2, 0)), 2,
                 metrics.batchStarted());
         assertThat(server.getAttribute(metrics.objectName(), "Conflicts")).isEqualTo(2L);
         assertThat(server.getAttribute(metrics.objectName(), "ConflictsUpdateUpdate")).isEqualTo(0L);
         Object byType = server.getAttribute(metrics.objectName(), "ConflictsByType");
         assertThat(byType).isInstanceOf(TabularData.class);
         assertThat(((TabularData) byType).isEmpty()).isTrue();
+    }
+
+    @Test
+    void conflictsAreCountedByTypeAndRuleFromWhatTheApplierLogged() throws Exception {
+        SinkTaskMetrics metrics = register("orders-east-sink");
+        List<LoggedConflict> logged = List.of(
+                new LoggedConflict("public.orders", "1", ConflictType.UPDATE_UPDATE, "last-writer-wins"),
+                new LoggedConflict("public.orders", "2", ConflictType.UPDATE_UPDATE, "site-priority"),
+                new LoggedConflict("public.orders", "3", ConflictType.INSERT_INSERT, "last-writer-wins"));
+        metrics.batchApplied(new ApplyResult(2, 0, 3), logged, List.of(event(1, 0)), 3, metrics.batchStarted());
+        metrics.batchApplied(new ApplyResult(0, 0, 1),
+                List.of(new LoggedConflict("public.orders", "4", ConflictType.UPDATE_DELETE, "delete-wins")),
+                List.of(event(4, 0)), 1, metrics.batchStarted());
+
+        ObjectName name = metrics.objectName();
+        assertThat(server.getAttribute(name, "Conflicts")).isEqualTo(4L);
+        assertThat(server.getAttribute(name, "ConflictsUpdateUpdate")).isEqualTo(2L);
+        assertThat(server.getAttribute(name, "ConflictsInsertInsert")).isEqualTo(1L);
+        assertThat(server.getAttribute(name, "ConflictsUpdateDelete")).isEqualTo(1L);
+        assertThat(server.getAttribute(name, "ConflictsDeleteDelete")).isEqualTo(0L);
+        assertThat(metrics.getConflictsByType()).isEqualTo(Map.of("insert/insert", 1L, "update/delete", 1L,
+                "update/update", 2L));
+        assertThat(metrics.getConflictsByRule()).isEqualTo(Map.of("last-writer-wins", 2L, "site-priority", 1L,
+                "delete-wins", 1L));
+        assertThat(((TabularData) server.getAttribute(name, "ConflictsByRule")).size()).isEqualTo(3);
     }
 }

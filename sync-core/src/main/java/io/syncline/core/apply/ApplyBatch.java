@@ -81,6 +81,11 @@ final class ApplyBatch {
         return new ApplyResult(applied, skipped, conflicts.size(), List.of());
     }
 
+    /** The conflicts {@link #apply} logged. */
+    List<LoggedConflict> logged() {
+        return conflicts.logged();
+    }
+
     /**
      * The changes of keys this site has no meta entry for, where the batch holds one change of the
      * key: such a change is applied as it is (nothing local to compare with; a change with an empty

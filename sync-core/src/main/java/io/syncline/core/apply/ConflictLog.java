@@ -20,6 +20,11 @@ final class ConflictLog {
     static final String MANUAL_RULE = "manual";
 
     record Entry(RowId row, ConflictType type, RowState local, RowState incoming, Resolution resolution) {
+
+        /** The entry as the batch's outcome reports it. */
+        LoggedConflict logged() {
+            return new LoggedConflict(row.table(), row.key(), type, resolution.rule());
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -30,6 +35,11 @@ final class ConflictLog {
 
     int size() {
         return entries.size();
+    }
+
+    /** The entries added so far, as the batch's outcome reports them. */
+    List<LoggedConflict> logged() {
+        return entries.stream().map(Entry::logged).toList();
     }
 
     void write(Dialect dialect, Connection connection, SiteId site) throws SQLException {

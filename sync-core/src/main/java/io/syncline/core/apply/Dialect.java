@@ -6,6 +6,7 @@ import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,13 @@ import java.util.function.Consumer;
  * Everything the apply protocol needs from one database engine: its statements on Syncline's metadata
  * (placeholders and locks, meta, conflict log, offsets and epoch claims; their SQL is kept with the
  * other statements of each table, e.g. {@link RowMetaTable}), the row statements of a table,
- * identifier quoting and how the engine reports a refused change. The protocol ({@link SiteApplier}
- * and its batches) never branches on the engine; everything that differs between engines lives
- * behind this interface.
+ * identifier quoting, the setup of an apply session, and what the engine's errors mean (a refused
+ * change, a failure a retry can fix, a statement built for an older table shape). The protocol
+ * ({@link SiteApplier} and its batches) and the sink task never branch on the engine; everything that
+ * differs between engines lives behind this interface. Each {@link Engine} owns one.
  *
  * <pre>{@code
- * Dialect dialect = Dialect.forJdbcUrl("jdbc:postgresql://localhost:5432/app");
+ * Dialect dialect = Engine.forJdbcUrl("jdbc:postgresql://localhost:5432/app").dialect();
  * var applier = new SiteApplier(dialect, SiteId.of("west"), registry, false);
  * }</pre>
  */
@@ -37,32 +39,7 @@ public interface Dialect {
         return MariaDbDialect.INSTANCE;
     }
 
-    /** The dialect of an engine by its short name ({@code postgres}, {@code mariadb} or {@code mysql}). */
-    static Dialect forEngine(String engine) {
-        return switch (engine) {
-            case "postgres" -> postgres();
-            case "mariadb", "mysql" -> mariaDb();
-            default -> throw new IllegalArgumentException("engine was '" + engine + "', must be postgres or mariadb");
-        };
-    }
-
-    /**
-     * The dialect of the engine a JDBC URL points at.
-     *
-     * @throws IllegalArgumentException when the URL names no engine Syncline supports
-     */
-    static Dialect forJdbcUrl(String jdbcUrl) {
-        if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
-            return postgres();
-        }
-        if (jdbcUrl != null && (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:"))) {
-            return mariaDb();
-        }
-        throw new IllegalArgumentException("JDBC URL '" + (jdbcUrl == null ? "" : jdbcUrl.replaceAll("\\?.*", ""))
-                + "' names no engine Syncline supports; use jdbc:postgresql://... or jdbc:mariadb://...");
-    }
-
-    /** A short lower-case name of the engine, e.g. {@code postgres}. */
+    /** A short lower-case name of the engine, its {@link Engine#configName()}, e.g. {@code postgres}. */
     String name();
 
     /** An identifier quoted for this engine; a quote inside is doubled. */
@@ -72,6 +49,12 @@ public interface Dialect {
     default String quote(TableRef table) {
         return quote(table.schema()) + "." + quote(table.name());
     }
+
+    /**
+     * Sets up a new session that will apply batches while its task holds partition leases of
+     * {@code leaseTtl}, before its first transaction.
+     */
+    void prepareLeaseSession(Connection connection, Duration leaseTtl) throws SQLException;
 
     /** Marks the open transaction as a Syncline apply, so the site's capture does not stamp it as local. */
     void markApplying(Connection connection) throws SQLException;
@@ -119,6 +102,12 @@ public interface Dialect {
     /** The shape of a table from the site's catalog, or empty when the site has no such table. */
     Optional<TableShape> describe(Connection connection, TableRef table) throws SQLException;
 
+    /**
+     * The columns the table had at this site and no longer has, as far as the site keeps track of
+     * them; records the shape's columns as the present ones, in the connection's open transaction.
+     */
+    Set<String> droppedColumns(Connection connection, TableShape shape) throws SQLException;
+
     /** The upsert and delete statements of a table. */
     RowStatements rowStatements(TableShape shape);
 
@@ -131,4 +120,18 @@ public interface Dialect {
 
     /** The database's reason for a refusal, without the row's values. */
     String reasonOf(SQLException e);
+
+    /**
+     * Whether a retry of the whole batch can succeed: the connection was lost, the transaction lost
+     * a serialization race or a deadlock, a lock wait timed out, the server was short of resources
+     * or shutting down. Nothing of a failed batch was written, so it is safe to retry.
+     */
+    boolean isTransient(SQLException e);
+
+    /**
+     * Whether the statement was built for an older shape of the table (a column or the table is no
+     * longer there, a column changed type, a prepared plan went stale): read the shapes again and
+     * build the statements anew.
+     */
+    boolean isStaleShape(SQLException e);
 }

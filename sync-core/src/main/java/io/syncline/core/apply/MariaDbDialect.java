@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +36,23 @@ final class MariaDbDialect implements Dialect {
     private static final Set<Integer> REFUSALS = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1367, 1406, 1416, 1451,
             1452, 1690, 3140, 4025, 4078);
 
+    /**
+     * Errors a retry can fix: lock wait timeout (1205), deadlock (1213, SQLSTATE 40001), a row changed
+     * since this transaction read it under snapshot isolation (1020), the connection killed (1927),
+     * the server shutting down (1053), too many connections (1040), out of resources (1041, 1135),
+     * too many concurrent transactions (1637), and the client's server gone / connection lost (2006,
+     * 2013).
+     */
+    private static final Set<Integer> TRANSIENT = Set.of(1020, 1040, 1041, 1053, 1135, 1205, 1213, 1637, 1927,
+            2006, 2013);
+
+    /**
+     * Errors of a statement built for an older table shape: unknown column (1054, SQLSTATE 42S22),
+     * unknown table (1146, 42S02), a table definition changed under the transaction (1412), and a
+     * prepared statement that needs to be prepared again (1615).
+     */
+    private static final Set<Integer> STALE_SHAPE = Set.of(1054, 1146, 1412, 1615);
+
     /** Quoted text in a server message that is not the name of a column, key, table or constraint. */
     private static final Pattern VALUE_IN_MESSAGE =
             Pattern.compile("(?<!column |key |table |constraint |for key )'[^']*'");
@@ -50,6 +68,17 @@ final class MariaDbDialect implements Dialect {
     @Override
     public String quote(String identifier) {
         return MariaDbCatalog.quote(identifier);
+    }
+
+    /**
+     * Nothing so far. PostgreSQL sites end a transaction a paused task left idle past its lease;
+     * MariaDB's {@code idle_write_transaction_timeout} could do the same (in whole seconds) but is
+     * not set, so such a task's row locks last until it wakes, and the new lease holder's claim
+     * waits for them (a lock wait timeout there is transient, so it retries).
+     */
+    @Override
+    public void prepareLeaseSession(Connection connection, Duration leaseTtl) {
+        // Deliberately empty; see above.
     }
 
     @Override
@@ -149,6 +178,15 @@ final class MariaDbDialect implements Dialect {
         return MariaDbCatalog.describe(connection, table);
     }
 
+    /**
+     * None: MariaDB sites keep no record of the columns a table had, so a column dropped here and
+     * still carried by another site's change makes that change wait as if the column were new.
+     */
+    @Override
+    public Set<String> droppedColumns(Connection connection, TableShape shape) {
+        return Set.of();
+    }
+
     @Override
     public RowStatements rowStatements(TableShape shape) {
         return new MariaDbRowStatements(shape);
@@ -196,5 +234,30 @@ final class MariaDbDialect implements Dialect {
         }
         return "SQLSTATE " + cause.getSQLState() + (cause.getErrorCode() == 0 ? "" : " (error " + cause.getErrorCode()
                 + ")") + ": " + message;
+    }
+
+    /** See {@link #TRANSIENT}; also every connection exception (SQLSTATE 08), and no SQLSTATE at all. */
+    @Override
+    public boolean isTransient(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if (state == null || state.startsWith("08") || state.equals("40001")
+                    || TRANSIENT.contains(next.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** See {@link #STALE_SHAPE}; also SQLSTATE 42S22 and 42S02 from MySQL-compatible servers. */
+    @Override
+    public boolean isStaleShape(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if ("42S22".equals(state) || "42S02".equals(state) || STALE_SHAPE.contains(next.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

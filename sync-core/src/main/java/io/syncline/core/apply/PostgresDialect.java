@@ -2,6 +2,7 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
 import io.syncline.core.RowId;
+import io.syncline.core.site.KnownColumns;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableRef;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,19 @@ final class PostgresDialect implements Dialect {
     @Override
     public String quote(String identifier) {
         return SqlIdentifiers.quote(identifier);
+    }
+
+    /**
+     * A task paused mid-batch (a zombie: SIGSTOP, a long GC, a frozen VM) must not hold the batch's
+     * row locks past its lease: the new lease holder's epoch claim would wait for them as long as the
+     * zombie stands still. The server ends a transaction idle that long; the zombie's batch is rolled
+     * back and it finds its connection closed when it wakes (SQLSTATE 25P03, a transient failure).
+     */
+    @Override
+    public void prepareLeaseSession(Connection connection, Duration leaseTtl) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET idle_in_transaction_session_timeout = " + leaseTtl.toMillis());
+        }
     }
 
     @Override
@@ -157,6 +172,12 @@ final class PostgresDialect implements Dialect {
         return PostgresCatalog.describe(connection, table);
     }
 
+    /** From {@code syncline.known_columns}, which PostgreSQL sites keep. */
+    @Override
+    public Set<String> droppedColumns(Connection connection, TableShape shape) throws SQLException {
+        return Set.copyOf(KnownColumns.record(connection, shape));
+    }
+
     @Override
     public RowStatements rowStatements(TableShape shape) {
         return new PostgresRowStatements(shape);
@@ -191,5 +212,32 @@ final class PostgresDialect implements Dialect {
             }
         }
         return "SQLSTATE " + cause.getSQLState() + ": the database refused the change";
+    }
+
+    /**
+     * Connection exceptions (08), serialization failure (40001), deadlock (40P01), lock not
+     * available (55P03), the server shutting down or not accepting connections yet (57P01, 57P03),
+     * insufficient resources (53), and 25P03: the server ended a transaction left idle past the lease
+     * (see {@link #prepareLeaseSession}). No SQLSTATE at all is a failure of the driver or the network.
+     */
+    @Override
+    public boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true;
+        }
+        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
+                || state.equals("57P01") || state.equals("57P03") || state.startsWith("53") || state.equals("25P03");
+    }
+
+    /**
+     * Undefined column (42703) or table (42P01), a column whose type changed (42804), and 0A000:
+     * "cached plan must not change result type" after an ALTER.
+     */
+    @Override
+    public boolean isStaleShape(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("42703") || state.equals("42P01") || state.equals("42804")
+                || state.equals("0A000"));
     }
 }

@@ -21,14 +21,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>When the database refuses a change (a constraint, a value that does not fit), the batch is
  * applied again change by change, each under a savepoint; the refused ones are handed to the
- * {@link RejectionHandler} before the commit, and the rest is applied.
+ * {@link RejectionHandler} before the commit, and the rest is applied unless the handler asks for
+ * the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
+ * to read them back from the conflict log.
  *
  * <p>The protocol is the same for every engine; the engine's SQL comes from its {@link Dialect}.
  *
  * <pre>{@code
  * var applier = new SiteApplier(Dialect.postgres(), SiteId.of("west"), registry, false);
- * ApplyResult r = applier.apply(connection, events,
- *     List.of(new OffsetUpdate("sink-west", "orders.changes", 0, 1042, 0)), deadLetters::send);
+ * BatchOutcome outcome = applier.apply(connection, events,
+ *     List.of(new OffsetUpdate("sink-west", "orders.changes", 0, 1042, 0)), rejected -> {
+ *         deadLetters.send(rejected);
+ *         return RejectionHandler.Decision.COMMIT_REST;
+ *     });
  * }</pre>
  */
 public final class SiteApplier {
@@ -88,20 +93,25 @@ public final class SiteApplier {
      */
     public ApplyResult apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets)
             throws SQLException {
-        return apply(connection, events, offsets, rejected -> {
+        BatchOutcome outcome = apply(connection, events, offsets, rejected -> {
             throw new IllegalStateException("the site refused " + rejected.size() + " change(s), first: "
                     + rejected.get(0).event() + ": " + rejected.get(0).reason());
         });
+        // The handler above never asks for a rollback: it throws.
+        return ((BatchOutcome.Committed) outcome).result();
     }
 
     /**
-     * Applies the events and stores the offsets in one transaction, committed before returning.
-     * On any failure the transaction is rolled back and nothing of the batch is written.
+     * Applies the events and stores the offsets in one transaction, committed before returning
+     * unless {@code onRejected} asks for a rollback. On any failure the transaction is rolled back
+     * and nothing of the batch is written.
      *
-     * @param onRejected takes the changes the database refused, before the commit
+     * @param onRejected takes the changes the database refused, before the commit, and decides
+     *     whether the rest commits
+     * @return what was committed (with the conflicts logged), or that the handler rolled it back
      * @throws FencedException when a writer with a newer epoch has stored offsets for a partition
      */
-    public ApplyResult apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
+    public BatchOutcome apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
             RejectionHandler onRejected) throws SQLException {
         try {
             return applyOnce(connection, events, offsets, false, onRejected);
@@ -118,22 +128,27 @@ public final class SiteApplier {
         return dialect.reasonOf(e);
     }
 
-    private ApplyResult applyOnce(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
+    private BatchOutcome applyOnce(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
             boolean changeByChange, RejectionHandler onRejected) throws SQLException {
         connection.setAutoCommit(false);
         try {
             dialect.markApplying(connection);
             storeOffsets(connection, offsets);
             ApplyResult result = ApplyResult.EMPTY;
+            List<LoggedConflict> logged = new ArrayList<>();
             if (!changeByChange) {
-                result = new ApplyBatch(this, connection).apply(events);
+                ApplyBatch batch = new ApplyBatch(this, connection);
+                result = batch.apply(events);
+                logged.addAll(batch.logged());
             } else {
                 List<Rejection> rejected = new ArrayList<>();
                 for (ChangeEvent event : events) {
                     Savepoint savepoint = connection.setSavepoint();
                     try {
-                        result = result.plus(new ApplyBatch(this, connection).apply(List.of(event)));
+                        ApplyBatch single = new ApplyBatch(this, connection);
+                        result = result.plus(single.apply(List.of(event)));
                         connection.releaseSavepoint(savepoint);
+                        logged.addAll(single.logged());
                     } catch (SQLException e) {
                         if (!dialect.isRefusal(e)) {
                             throw e;
@@ -143,12 +158,13 @@ public final class SiteApplier {
                     }
                 }
                 result = result.plus(new ApplyResult(0, 0, 0, rejected));
-                if (!rejected.isEmpty()) {
-                    onRejected.handle(rejected);
+                if (!rejected.isEmpty() && onRejected.handle(rejected) == RejectionHandler.Decision.ROLL_BACK) {
+                    connection.rollback();
+                    return new BatchOutcome.RolledBack(rejected);
                 }
             }
             connection.commit();
-            return result;
+            return new BatchOutcome.Committed(result, logged);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.rollback();

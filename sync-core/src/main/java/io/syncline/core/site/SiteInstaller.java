@@ -1,6 +1,5 @@
 package io.syncline.core.site;
 
-import io.syncline.core.SiteId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,23 +7,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Installs Syncline's objects (metadata and capture triggers) at a site of one engine.
+ * Installs Syncline's objects (metadata and capture triggers) at a site of one engine; each
+ * {@code io.syncline.core.apply.Engine} makes its own.
  *
  * <pre>{@code
- * SiteInstaller installer = SiteInstaller.forEngine("mariadb", SiteId.of("b"), "orders");
+ * SiteInstaller installer = Engine.of("mariadb").installer(SiteId.of("b"), "orders");
  * installer.install(connection, List.of(TableRef.parse("public.orders")), Map.of());
  * }</pre>
  */
 public interface SiteInstaller {
-
-    /** The installer of an engine ({@code postgres} or {@code mariadb}). */
-    static SiteInstaller forEngine(String engine, SiteId site, String group) {
-        return switch (engine) {
-            case "postgres" -> new PostgresSiteInstaller(site, group);
-            case "mariadb", "mysql" -> new MariaDbSiteInstaller(site, group);
-            default -> throw new IllegalArgumentException("engine was '" + engine + "', must be postgres or mariadb");
-        };
-    }
 
     /**
      * Checks every table, then installs; running it again changes nothing.

@@ -10,8 +10,8 @@ class DialectTest {
 
     @Test
     void theUrlChoosesTheEngine() {
-        assertThat(Dialect.forJdbcUrl("jdbc:postgresql://localhost:5432/app").name()).isEqualTo("postgres");
-        assertThatThrownBy(() -> Dialect.forJdbcUrl("jdbc:oracle:thin:@db?password=secret"))
+        assertThat(Engine.forJdbcUrl("jdbc:postgresql://localhost:5432/app").dialect().name()).isEqualTo("postgres");
+        assertThatThrownBy(() -> Engine.forJdbcUrl("jdbc:oracle:thin:@db?password=secret"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jdbc:oracle:thin:@db")
                 .hasMessageNotContaining("secret");

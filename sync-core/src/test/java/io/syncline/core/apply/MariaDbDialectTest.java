@@ -11,6 +11,7 @@ import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.math.BigDecimal;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.LocalDateTime;
@@ -25,9 +26,9 @@ class MariaDbDialectTest {
 
     @Test
     void theUrlChoosesMariaDb() {
-        assertThat(Dialect.forJdbcUrl("jdbc:mariadb://127.0.0.1:3306/public").name()).isEqualTo("mariadb");
-        assertThat(Dialect.forJdbcUrl("jdbc:mysql://db/app").name()).isEqualTo("mariadb");
-        assertThat(Dialect.forEngine("mariadb")).isSameAs(MARIADB);
+        assertThat(Engine.forJdbcUrl("jdbc:mariadb://127.0.0.1:3306/public").dialect().name()).isEqualTo("mariadb");
+        assertThat(Engine.forJdbcUrl("jdbc:mysql://db/app").dialect().name()).isEqualTo("mariadb");
+        assertThat(Engine.of("mariadb").dialect()).isSameAs(MARIADB);
     }
 
     @Test
@@ -46,6 +47,59 @@ class MariaDbDialectTest {
                 + "`public`.`t`.`c_tstz` at row 1", "22007", 1292);
         assertThat(MARIADB.reasonOf(datetime)).doesNotContain("9999").contains("`c_tstz`");
         assertThat(MARIADB.isRefusal(new SQLException("Deadlock found", "40001", 1213))).isFalse();
+    }
+
+    @Test
+    void deadlocksLockTimeoutsAndLostConnectionsAreWorthARetry() {
+        assertThat(MARIADB.isTransient(new SQLException("Deadlock found when trying to get lock", "40001", 1213)))
+                .isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("Lock wait timeout exceeded", "HY000", 1205))).isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("Record has changed since last read", "HY000", 1020)))
+                .isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("Connection was killed", "70100", 1927))).isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("Server shutdown in progress", "08S01", 1053))).isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("Too many connections", "08004", 1040))).isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("socket closed", "08000", 0))).isTrue();
+        assertThat(MARIADB.isTransient(new SQLException("no state"))).isTrue();
+        SQLException batch = new BatchUpdateException("batch failed", "HY000", 0, new int[0]);
+        batch.setNextException(new SQLException("Deadlock found", "40001", 1213));
+        assertThat(MARIADB.isTransient(batch)).as("a deadlock behind a batch failure").isTrue();
+
+        assertThat(MARIADB.isTransient(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+        assertThat(MARIADB.isTransient(unknownColumn())).isFalse();
+        assertThat(MARIADB.isTransient(new SQLException("Access denied", "28000", 1045))).isFalse();
+    }
+
+    @Test
+    void anUnknownColumnOrTableIsAStaleShapeNotARefusal() {
+        assertThat(MARIADB.isStaleShape(unknownColumn())).isTrue();
+        assertThat(MARIADB.isRefusal(unknownColumn())).isFalse();
+        assertThat(MARIADB.isStaleShape(new SQLException("Table 'public.t' doesn't exist", "42S02", 1146))).isTrue();
+        assertThat(MARIADB.isStaleShape(new SQLException("Table definition has changed", "HY000", 1412))).isTrue();
+        assertThat(MARIADB.isStaleShape(new SQLException("Prepared statement needs to be re-prepared", "HY000",
+                1615))).isTrue();
+        SQLException batch = new BatchUpdateException("batch failed", "HY000", 0, new int[0]);
+        batch.setNextException(unknownColumn());
+        assertThat(MARIADB.isStaleShape(batch)).as("an unknown column behind a batch failure").isTrue();
+
+        assertThat(MARIADB.isStaleShape(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+        assertThat(MARIADB.isStaleShape(new SQLException("Deadlock found", "40001", 1213))).isFalse();
+        assertThat(MARIADB.isStaleShape(new SQLException("no state"))).isFalse();
+    }
+
+    @Test
+    void keepsNoRecordOfDroppedColumns() throws SQLException {
+        assertThat(MARIADB.droppedColumns(null, shape())).isEmpty();
+    }
+
+    @Test
+    void postgresCodesMeanNothingHere() {
+        assertThat(MARIADB.isStaleShape(new SQLException("column \"legacy\" does not exist", "42703"))).isFalse();
+        assertThat(MARIADB.isTransient(new SQLException("deadlock detected", "40P01"))).isFalse();
+    }
+
+    private static SQLException unknownColumn() {
+        return new SQLException("(conn=7) Unknown column 'legacy' in 'SELECT'", "42S22", 1054);
     }
 
     @Test

@@ -14,9 +14,13 @@ import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.apply.ApplyResult;
+import io.syncline.core.apply.BatchOutcome;
+import io.syncline.core.apply.ConflictType;
 import io.syncline.core.apply.Dialect;
 import io.syncline.core.apply.FencedException;
+import io.syncline.core.apply.LoggedConflict;
 import io.syncline.core.apply.OffsetUpdate;
+import io.syncline.core.apply.RejectionHandler;
 import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.PrivatePostgres.Meta;
 import io.syncline.testkit.Deadlines;
@@ -467,6 +471,58 @@ class PostgresApplierIT {
         single(c, "SELECT 1");
         return Long.parseLong(single(c, "SELECT n_tup_upd FROM pg_stat_user_tables "
                 + "WHERE relid = 'syncline.row_meta'::regclass"));
+    }
+
+    @Test
+    void theCommittedOutcomeNamesTheConflictsTheBatchLogged() throws Exception {
+        try (Connection c = postgres.connect(site)) {
+            String table = simpleTable(c);
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
+            applier.apply(c, List.of(upsert(table, "1", row(1, "from c"), "c:2", "c:2", now + 20)), List.of());
+
+            BatchOutcome outcome = applier.apply(c, List.of(
+                    upsert(table, "1", row(1, "from b"), "b:5", "b:5", now + 10),
+                    upsert(table, "2", row(2, "only b"), "b:6", "b:6", now + 11)), List.of(), rejected -> {
+                        throw new AssertionError("nothing is refused here: " + rejected);
+                    });
+
+            assertThat(outcome).isInstanceOf(BatchOutcome.Committed.class);
+            BatchOutcome.Committed committed = (BatchOutcome.Committed) outcome;
+            assertThat(committed.result()).isEqualTo(new ApplyResult(1, 0, 1));
+            assertThat(committed.conflicts()).containsExactly(new LoggedConflict("public." + table, "1",
+                    ConflictType.INSERT_INSERT, "last-writer-wins"));
+            assertThat(single(c, "SELECT conflict_type || ' ' || rule FROM syncline.conflicts WHERE table_name = ?",
+                    "public." + table)).as("what the log holds").isEqualTo("insert/insert last-writer-wins");
+        }
+    }
+
+    @Test
+    void aHandlerThatAsksForARollbackWritesNothingOfTheBatch() throws Exception {
+        try (Connection c = postgres.connect(site)) {
+            String table = uniqueName("narrow");
+            execute(c, "CREATE TABLE public." + table + " (id bigint PRIMARY KEY, item varchar(3))");
+            INSTALLER.install(c, List.of(TableRef.parse(table)));
+            SiteApplier applier = new SiteApplier(Dialect.postgres(), A, new NewestWins(), false);
+            String consumer = uniqueName("sink");
+            List<ChangeEvent> batch = List.of(upsert(table, "1", row(1, "fit"), "b:1", "b:1", now + 1),
+                    upsert(table, "2", row(2, "does not fit"), "b:2", "b:2", now + 2));
+            List<OffsetUpdate> offsets = List.of(new OffsetUpdate(consumer, "shop.changes", 0, 2, 1));
+
+            BatchOutcome rolledBack = applier.apply(c, batch, offsets, rejected -> RejectionHandler.Decision.ROLL_BACK);
+
+            assertThat(rolledBack).isInstanceOf(BatchOutcome.RolledBack.class);
+            assertThat(((BatchOutcome.RolledBack) rolledBack).rejected()).extracting(r -> r.event().key())
+                    .containsExactly("2");
+            assertThat(single(c, "SELECT count(*) FROM public." + table)).isEqualTo("0");
+            assertThat(OFFSETS.storedOffsets(c, consumer, "shop.changes")).isEmpty();
+
+            BatchOutcome committed = applier.apply(c, batch, offsets, rejected -> RejectionHandler.Decision.COMMIT_REST);
+
+            assertThat(committed).isInstanceOf(BatchOutcome.Committed.class);
+            assertThat(((BatchOutcome.Committed) committed).result().rejected()).hasSize(1);
+            assertThat(item(c, table, 1)).isEqualTo("fit");
+            assertThat(OFFSETS.storedOffsets(c, consumer, "shop.changes")).isEqualTo(Map.of(0, 2L));
+        }
     }
 
     /** Creates {@code public.<random> (id bigint PRIMARY KEY, item text)} with the capture trigger. */

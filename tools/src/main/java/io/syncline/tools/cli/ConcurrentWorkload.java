@@ -1,5 +1,6 @@
 package io.syncline.tools.cli;
 
+import io.syncline.core.apply.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -61,7 +62,7 @@ public final class ConcurrentWorkload {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         // An insert of a key that exists does nothing (and fires no trigger) at either engine.
-        boolean mariaDb = c.getMetaData().getURL().startsWith("jdbc:mariadb:");
+        boolean mariaDb = Engine.MARIADB.ownsJdbcUrl(c.getMetaData().getURL());
         try (PreparedStatement insert = c.prepareStatement(mariaDb
                         ? "INSERT IGNORE INTO " + table + " (id, owner, balance, note) VALUES (?, ?, ?, ?)"
                         : "INSERT INTO " + table + " (id, owner, balance, note) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");

@@ -3,6 +3,7 @@ package io.syncline.tools.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.syncline.core.apply.Dialect;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.KeyText;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
@@ -55,7 +56,7 @@ final class CrossEngineVerification {
     /** Whether the sites are not all PostgreSQL, so that only this comparison applies. */
     static boolean needed(Map<String, Connection> sites) throws SQLException {
         for (Connection c : sites.values()) {
-            if (!"postgres".equals(dialect(c).name())) {
+            if (engine(c) != Engine.POSTGRES) {
                 return true;
             }
         }
@@ -66,7 +67,7 @@ final class CrossEngineVerification {
         Map<String, TableShape> shapes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Connection> site : sites.entrySet()) {
-            Optional<TableShape> shape = dialect(site.getValue()).describe(site.getValue(), table);
+            Optional<TableShape> shape = engine(site.getValue()).dialect().describe(site.getValue(), table);
             if (shape.isEmpty()) {
                 problems.add("missing at site " + site.getKey());
             } else {
@@ -125,8 +126,9 @@ final class CrossEngineVerification {
     /** Key text to the digest of the normalized row (the reference shape's columns, in its order). */
     private static Map<String, String> readRows(Connection c, TableShape shape, TableShape reference)
             throws SQLException {
-        Dialect dialect = dialect(c);
-        boolean mariaDb = "mariadb".equals(dialect.name());
+        Engine engine = engine(c);
+        Dialect dialect = engine.dialect();
+        boolean mariaDb = engine == Engine.MARIADB;
         Map<String, String> rows = new TreeMap<>();
         try (Statement st = c.createStatement()) {
             if (mariaDb) {
@@ -176,7 +178,8 @@ final class CrossEngineVerification {
             case "timestamp":
                 // MariaDB's TIMESTAMP is an instant (read in UTC here); PostgreSQL's has no time zone.
                 LocalDateTime local = rs.getObject(column, LocalDateTime.class);
-                return isMariaDb(rs) ? local.toInstant(ZoneOffset.UTC).toString() : local.toString();
+                return engine(rs.getStatement().getConnection()) == Engine.MARIADB
+                        ? local.toInstant(ZoneOffset.UTC).toString() : local.toString();
             case "datetime":
                 return rs.getObject(column, LocalDateTime.class).toString();
             case "date":
@@ -210,12 +213,8 @@ final class CrossEngineVerification {
         return rs.getString(column);
     }
 
-    private static boolean isMariaDb(ResultSet rs) throws SQLException {
-        return rs.getStatement().getConnection().getMetaData().getURL().startsWith("jdbc:mariadb:");
-    }
-
-    private static Dialect dialect(Connection c) throws SQLException {
-        return Dialect.forJdbcUrl(c.getMetaData().getURL());
+    private static Engine engine(Connection c) throws SQLException {
+        return Engine.forJdbcUrl(c.getMetaData().getURL());
     }
 
     private static String digest(String text) {

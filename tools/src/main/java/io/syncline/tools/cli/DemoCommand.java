@@ -1,6 +1,7 @@
 package io.syncline.tools.cli;
 
 import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
@@ -79,7 +80,9 @@ final class DemoCommand {
         }
         List<String> engines = List.of(line.get("engines", "postgres").split(","));
         for (String engine : engines) {
-            if (!engine.equals("postgres") && !engine.equals("mariadb")) {
+            try {
+                Engine.of(engine);
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.UsageException("--engines names '" + engine + "'; use postgres and mariadb");
             }
         }

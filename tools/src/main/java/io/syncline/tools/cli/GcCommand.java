@@ -1,6 +1,7 @@
 package io.syncline.tools.cli;
 
 import io.syncline.core.SyncGroupNames;
+import io.syncline.core.apply.Engine;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -87,7 +88,7 @@ final class GcCommand {
     /** Why this build cannot collect at this mesh, or null. */
     static String unsupported(MeshJson json) {
         for (Map.Entry<String, String> site : json.engines().entrySet()) {
-            if (!site.getValue().equals("postgres")) {
+            if (!site.getValue().equals(Engine.POSTGRES.configName())) {
                 return "site " + site.getKey() + " has engine '" + site.getValue() + "'; tombstone collection needs a "
                         + "capture barrier this build does only for PostgreSQL sites, so nothing was done";
             }

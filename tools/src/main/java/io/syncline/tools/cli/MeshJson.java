@@ -3,6 +3,7 @@ package io.syncline.tools.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.TableRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,7 +198,7 @@ final class MeshJson {
             throw new IllegalArgumentException("site " + id + " is " + node + ", expected an object");
         }
         String engine = engine(node);
-        if (!engine.equals("postgres")) {
+        if (!engine.equals(Engine.POSTGRES.configName())) {
             throw new IllegalArgumentException("site " + id + " has engine '" + engine + "'; this build verifies "
                     + "postgres sites");
         }
@@ -210,8 +211,8 @@ final class MeshJson {
                 throw new IllegalArgumentException("site " + id + " needs \"jdbcUrl\", or \"host\", \"port\" and "
                         + "\"database\"");
             }
-            url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-        } else if (!url.startsWith("jdbc:postgresql:")) {
+            url = Engine.POSTGRES.jdbcUrl(host, port, database);
+        } else if (!Engine.POSTGRES.ownsJdbcUrl(url)) {
             throw new IllegalArgumentException("site " + id + " has jdbcUrl '" + url + "'; expected "
                     + "jdbc:postgresql://host:port/database");
         }
@@ -219,7 +220,7 @@ final class MeshJson {
     }
 
     private static String engine(JsonNode site) {
-        return site.path("engine").asText("postgres");
+        return site.path("engine").asText(Engine.POSTGRES.configName());
     }
 
     /** A field's text; absent for a missing field or a JSON null. */

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
+import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.SiteId;
 import io.syncline.core.SyncGroupNames;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteJoin;
 import io.syncline.core.site.TableRef;
@@ -64,14 +66,22 @@ public final class EmbeddedStack implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One site: its id and database engine. */
-    public record SiteSpec(String id, String engine) {
+    public record SiteSpec(String id, Engine engine) {
         public SiteSpec {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(engine, "engine");
             SiteId.of(id);
-            if (!engine.equals("postgres") && !engine.equals("mariadb")) {
+        }
+
+        /** A site whose engine is given by its configuration name, e.g. {@code mariadb}. */
+        public static SiteSpec of(String id, String engine) {
+            Objects.requireNonNull(id, "id");
+            SiteId.of(id);
+            try {
+                return new SiteSpec(id, Engine.of(engine));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("site " + id + " has engine '" + engine
-                        + "'; this build runs postgres and mariadb sites");
+                        + "'; this build runs postgres and mariadb sites", e);
             }
         }
 
@@ -84,8 +94,8 @@ public final class EmbeddedStack implements AutoCloseable {
                     continue;
                 }
                 int colon = p.indexOf(':');
-                sites.add(colon < 0 ? new SiteSpec(p, "postgres")
-                        : new SiteSpec(p.substring(0, colon), p.substring(colon + 1)));
+                sites.add(colon < 0 ? new SiteSpec(p, Engine.POSTGRES)
+                        : of(p.substring(0, colon), p.substring(colon + 1)));
             }
             if (sites.isEmpty()) {
                 throw new IllegalArgumentException("--sites names no site; use e.g. a:postgres,b:postgres");
@@ -319,14 +329,14 @@ public final class EmbeddedStack implements AutoCloseable {
      */
     private static SiteServer startSite(Path workDir, SiteSpec site) {
         Path dir = workDir.resolve("site-" + site.id());
-        return "mariadb".equals(site.engine()) ? MariaDbServer.start(dir, "public")
+        return site.engine() == Engine.MARIADB ? MariaDbServer.start(dir, "public")
                 : PostgresServer.start(dir, "site_" + site.id());
     }
 
     /** Runs one SQL script at the PostgreSQL sites and another at the MariaDB sites. */
     public void applySql(String postgresSql, String mariaDbSql) {
         for (Map.Entry<String, SiteServer> site : sites.entrySet()) {
-            boolean mariaDb = "mariadb".equals(site.getValue().engine());
+            boolean mariaDb = Engine.of(site.getValue().engine()) == Engine.MARIADB;
             try (Connection c = site.getValue().connect(); Statement st = c.createStatement()) {
                 if (!mariaDb) {
                     st.execute(postgresSql);
@@ -443,17 +453,23 @@ public final class EmbeddedStack implements AutoCloseable {
     public ConnectorTemplate sourceConnector(String siteId, List<String> tableNames) {
         ConnectorTemplate source = ConnectorTemplate.load(options.configSamples().resolve("postgres-source.json"),
                 templateValues(siteId, tableNames));
-        if (!"mariadb".equals(site(siteId).engine())) {
+        if (engine(siteId) != Engine.MARIADB) {
             return source;
         }
-        return source.with(Map.of("database.engine", "mariadb",
+        return source.with(Map.of(SynclineConnectorConfig.DATABASE_ENGINE, Engine.MARIADB.configName(),
                 "schema.history.kafka.bootstrap.servers", kafka.bootstrapServers()));
     }
 
     public ConnectorTemplate sinkConnector(String siteId, List<String> tableNames) {
         ConnectorTemplate sink = ConnectorTemplate.load(options.configSamples().resolve("postgres-sink.json"),
                 templateValues(siteId, tableNames));
-        return "mariadb".equals(site(siteId).engine()) ? sink.with(Map.of("database.engine", "mariadb")) : sink;
+        return engine(siteId) == Engine.MARIADB
+                ? sink.with(Map.of(SynclineConnectorConfig.DATABASE_ENGINE, Engine.MARIADB.configName())) : sink;
+    }
+
+    /** The engine of a site of this stack. */
+    private Engine engine(String siteId) {
+        return Engine.of(site(siteId).engine());
     }
 
     /**
@@ -504,7 +520,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * the donor's offsets. Call after {@link #startSync}.
      */
     public SiteJoin.Result joinSite(String siteId, String schemaSql, String donor) {
-        new SiteSpec(siteId, "postgres");
+        new SiteSpec(siteId, Engine.POSTGRES);
         if (sites.containsKey(siteId)) {
             throw new IllegalArgumentException("site " + siteId + " is already in this stack");
         }
@@ -537,7 +553,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Waits until the site's replication slot is in use, so no write from now on is missed. */
     public void awaitCaptureStreaming(String siteId, List<String> tableNames) {
-        if ("mariadb".equals(site(siteId).engine())) {
+        if (engine(siteId) == Engine.MARIADB) {
             awaitBinlogReader(siteId);
             return;
         }
