@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,16 @@ public final class RowMetaTable {
     public record Copied(long entries, long tombstones) {
     }
 
+    /** The columns {@link MetaEntry#read} reads, in its order, the JSON ones as text (PostgreSQL). */
+    private static final String POSTGRES_ENTRY = "table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, "
+            + "counters::text";
+
+    /** One entry as an apply writes it (not a local write); the parameters are {@link MetaEntry#bind}'s. */
+    private static final String POSTGRES_INSERT = """
+            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
+                counters)
+            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))""";
+
     static final String POSTGRES_LOCK_PLACEHOLDERS = """
             INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted)
             SELECT t, k, '', 0, '', 0, true FROM unnest(?::text[], ?::text[]) AS u(t, k) ORDER BY t, k
@@ -50,16 +61,11 @@ public final class RowMetaTable {
             ON CONFLICT (table_name, pk) DO NOTHING
             RETURNING table_name, pk""";
 
-    static final String POSTGRES_LOCK = """
-            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
-              FROM syncline.row_meta
-             WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))
-             ORDER BY table_name, pk FOR UPDATE""";
+    static final String POSTGRES_LOCK = "SELECT " + POSTGRES_ENTRY + " FROM syncline.row_meta"
+            + " WHERE (table_name, pk) IN (SELECT t, k FROM unnest(?::text[], ?::text[]) AS u(t, k))"
+            + " ORDER BY table_name, pk FOR UPDATE";
 
-    static final String POSTGRES_WRITE = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
+    static final String POSTGRES_WRITE = POSTGRES_INSERT + " " + """
             ON CONFLICT (table_name, pk) DO UPDATE
                SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,
                    seq = EXCLUDED.seq, deleted = EXCLUDED.deleted, local_write = false,
@@ -73,23 +79,13 @@ public final class RowMetaTable {
                 deleted = VALUES(deleted), local_write = 0, col_stamps = VALUES(col_stamps),
                 counters = VALUES(counters)""";
 
-    private static final String READ = """
-            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text, local_write
-              FROM syncline.row_meta WHERE table_name = ? AND pk = ?""";
+    private static final String READ = "SELECT " + POSTGRES_ENTRY
+            + ", local_write FROM syncline.row_meta WHERE table_name = ? AND pk = ?";
 
-    private static final String WRITTEN_OF_TABLES = """
-            SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps::text, counters::text
-              FROM syncline.row_meta WHERE table_name = ANY (?) AND origin <> ''""";
+    private static final String WRITTEN_OF_TABLES = "SELECT " + POSTGRES_ENTRY
+            + " FROM syncline.row_meta WHERE table_name = ANY (?) AND origin <> ''";
 
-    private static final String INSERT = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))""";
-
-    private static final String WRITE_KEEPING_COLUMN_STATE = """
-            INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps,
-                counters)
-            VALUES (?, ?, ?, ?, ?, ?, ?, false, CAST(? AS jsonb), CAST(? AS jsonb))
+    private static final String WRITE_KEEPING_COLUMN_STATE = POSTGRES_INSERT + " " + """
             ON CONFLICT (table_name, pk) DO UPDATE
                SET vv = EXCLUDED.vv, hlc = EXCLUDED.hlc, origin = EXCLUDED.origin, seq = EXCLUDED.seq,
                    deleted = EXCLUDED.deleted, local_write = false""";
@@ -114,22 +110,16 @@ public final class RowMetaTable {
 
     /** MariaDB: a placeholder entry for each of {@code ids} rows that has none yet; two parameters per row. */
     static String mariaDbLockPlaceholders(int ids) {
-        StringBuilder insert = new StringBuilder("INSERT INTO syncline.row_meta "
-                + "(table_name, pk, vv, hlc, origin, seq, deleted) VALUES ");
-        for (int i = 0; i < ids; i++) {
-            insert.append(i == 0 ? "" : ", ").append("(?, ?, '', 0, '', 0, 1)");
-        }
-        return insert.append(" ON DUPLICATE KEY UPDATE pk = pk").toString();
+        return "INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted) VALUES "
+                + String.join(", ", Collections.nCopies(ids, "(?, ?, '', 0, '', 0, 1)"))
+                + " ON DUPLICATE KEY UPDATE pk = pk";
     }
 
     /** MariaDB: locks and reads the entries of {@code ids} rows in (table, key) order; two parameters per row. */
     static String mariaDbLock(int ids) {
-        StringBuilder select = new StringBuilder("SELECT table_name, pk, vv, hlc, origin, seq, deleted, "
-                + "col_stamps, counters FROM syncline.row_meta WHERE (table_name, pk) IN (");
-        for (int i = 0; i < ids; i++) {
-            select.append(i == 0 ? "" : ", ").append("(?, ?)");
-        }
-        return select.append(") ORDER BY table_name, pk FOR UPDATE").toString();
+        return "SELECT table_name, pk, vv, hlc, origin, seq, deleted, col_stamps, counters FROM syncline.row_meta "
+                + "WHERE (table_name, pk) IN (" + String.join(", ", Collections.nCopies(ids, "(?, ?)"))
+                + ") ORDER BY table_name, pk FOR UPDATE";
     }
 
     /** The entry of one row, placeholders included; empty when the site has none. */
@@ -154,7 +144,7 @@ public final class RowMetaTable {
         long tombstones = 0;
         String[] names = tables.stream().map(TableRef::toString).toArray(String[]::new);
         try (PreparedStatement read = from.prepareStatement(WRITTEN_OF_TABLES);
-                PreparedStatement write = to.prepareStatement(INSERT)) {
+                PreparedStatement write = to.prepareStatement(POSTGRES_INSERT)) {
             read.setArray(1, from.createArrayOf("text", names));
             read.setFetchSize(batch);
             try (ResultSet rs = read.executeQuery()) {
