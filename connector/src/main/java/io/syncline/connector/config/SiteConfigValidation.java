@@ -63,7 +63,7 @@ public final class SiteConfigValidation {
                 }
             }
         } catch (SQLException e) {
-            String field = fieldOf(e);
+            String field = fieldOf(config.engine(), e);
             ConfigValue target = byName.get(field);
             if (target == null) {
                 target = byName.get(SynclineConnectorConfig.DATABASE_HOSTNAME);
@@ -74,16 +74,13 @@ public final class SiteConfigValidation {
         return result;
     }
 
-    /** Which field a connection failure points at, by SQLSTATE. */
-    static String fieldOf(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.equals("28P01") || state.equals("28000")) {
-            return SynclineConnectorConfig.DATABASE_PASSWORD;
-        }
-        if (state.equals("3D000")) {
-            return SynclineConnectorConfig.DATABASE_DBNAME;
-        }
-        return SynclineConnectorConfig.DATABASE_HOSTNAME;
+    /** Which field a connection failure points at, as the engine's dialect reads the failure. */
+    static String fieldOf(Engine engine, SQLException e) {
+        return switch (engine.dialect().connectionRefusal(e)) {
+            case CREDENTIALS -> SynclineConnectorConfig.DATABASE_PASSWORD;
+            case DATABASE -> SynclineConnectorConfig.DATABASE_DBNAME;
+            case ADDRESS -> SynclineConnectorConfig.DATABASE_HOSTNAME;
+        };
     }
 
     private static Optional<String> walLevelProblem(Connection connection) throws SQLException {

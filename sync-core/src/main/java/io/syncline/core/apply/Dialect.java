@@ -121,6 +121,19 @@ public interface Dialect {
     /** The database's reason for a refusal, without the row's values. */
     String reasonOf(SQLException e);
 
+    /** What a failed login or connection points at, so a config check can name the field to fix. */
+    enum ConnectionRefusal {
+        /** The user or password was refused, or the user may not use the database. */
+        CREDENTIALS,
+        /** The database does not exist. */
+        DATABASE,
+        /** Anything else: the host, the port, the network, the server. */
+        ADDRESS
+    }
+
+    /** See {@link ConnectionRefusal}. */
+    ConnectionRefusal connectionRefusal(SQLException e);
+
     /**
      * Whether a retry of the whole batch can succeed: the connection was lost, the transaction lost
      * a serialization race or a deadlock, a lock wait timed out, the server was short of resources

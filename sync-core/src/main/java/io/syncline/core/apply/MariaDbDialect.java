@@ -260,4 +260,18 @@ final class MariaDbDialect implements Dialect {
         }
         return false;
     }
+
+    /** 1045 (access denied: user or password) and 1044 (no access to the database); 1049 (unknown database). */
+    @Override
+    public ConnectionRefusal connectionRefusal(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            if (next.getErrorCode() == 1045 || next.getErrorCode() == 1044 || "28000".equals(next.getSQLState())) {
+                return ConnectionRefusal.CREDENTIALS;
+            }
+            if (next.getErrorCode() == 1049) {
+                return ConnectionRefusal.DATABASE;
+            }
+        }
+        return ConnectionRefusal.ADDRESS;
+    }
 }

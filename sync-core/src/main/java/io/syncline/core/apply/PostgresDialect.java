@@ -240,4 +240,14 @@ final class PostgresDialect implements Dialect {
         return state != null && (state.equals("42703") || state.equals("42P01") || state.equals("42804")
                 || state.equals("0A000"));
     }
+
+    /** 28P01 (password) and 28000 (no such role, or not allowed by pg_hba); 3D000 (no such database). */
+    @Override
+    public ConnectionRefusal connectionRefusal(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("28P01") || state.equals("28000")) {
+            return ConnectionRefusal.CREDENTIALS;
+        }
+        return state.equals("3D000") ? ConnectionRefusal.DATABASE : ConnectionRefusal.ADDRESS;
+    }
 }

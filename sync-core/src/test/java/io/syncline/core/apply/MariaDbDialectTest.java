@@ -139,4 +139,17 @@ class MariaDbDialectTest {
         return new ChangeEvent("public.t", "1", ChangeEvent.Op.UPSERT, List.of("id"), columns,
                 VersionVector.parse("a:1"), new Dot(a, 1), 1L, 0L, "", Map.of(), Map.of());
     }
+
+    @Test
+    void aRefusedLoginPointsAtTheCredentialsAnUnknownDatabaseAtTheDatabase() {
+        Dialect mariadb = MARIADB;
+        assertThat(mariadb.connectionRefusal(new SQLException("Access denied for user", "28000", 1045)))
+                .isEqualTo(Dialect.ConnectionRefusal.CREDENTIALS);
+        assertThat(mariadb.connectionRefusal(new SQLException("Access denied to database", "42000", 1044)))
+                .isEqualTo(Dialect.ConnectionRefusal.CREDENTIALS);
+        assertThat(mariadb.connectionRefusal(new SQLException("Unknown database 'shop'", "42000", 1049)))
+                .isEqualTo(Dialect.ConnectionRefusal.DATABASE);
+        assertThat(mariadb.connectionRefusal(new SQLException("Could not connect", "08000", -1)))
+                .isEqualTo(Dialect.ConnectionRefusal.ADDRESS);
+    }
 }

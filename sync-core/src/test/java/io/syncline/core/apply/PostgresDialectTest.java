@@ -39,4 +39,12 @@ class PostgresDialectTest {
         assertThat(POSTGRES.isStaleShape(new SQLException("Unknown column 'legacy'", "42S22", 1054))).isFalse();
         assertThat(POSTGRES.isTransient(new SQLException("Lock wait timeout exceeded", "HY000", 1205))).isFalse();
     }
+
+    @Test
+    void aRefusedLoginPointsAtTheCredentialsAMissingDatabaseAtTheDatabase() {
+        assertThat(POSTGRES.connectionRefusal(new SQLException("password", "28P01"))).isEqualTo(Dialect.ConnectionRefusal.CREDENTIALS);
+        assertThat(POSTGRES.connectionRefusal(new SQLException("role", "28000"))).isEqualTo(Dialect.ConnectionRefusal.CREDENTIALS);
+        assertThat(POSTGRES.connectionRefusal(new SQLException("db", "3D000"))).isEqualTo(Dialect.ConnectionRefusal.DATABASE);
+        assertThat(POSTGRES.connectionRefusal(new SQLException("refused", "08001"))).isEqualTo(Dialect.ConnectionRefusal.ADDRESS);
+    }
 }

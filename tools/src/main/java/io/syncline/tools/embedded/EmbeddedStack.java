@@ -308,15 +308,8 @@ public final class EmbeddedStack implements AutoCloseable {
                     sites.keySet());
             return new EmbeddedStack(options, workDir, kafka, connect, sites, coordinator, processes, took);
         } catch (RuntimeException e) {
-            closeQuietly(processes);
             closeQuietly(peerProcesses);
-            closeQuietly(connect);
-            closeQuietly(kafka);
-            closeQuietly(coordinator);
-            for (SiteServer server : sites.values()) {
-                closeQuietly(server);
-            }
-            FileTree.deleteQuietly(workDir);
+            closeAll(processes, connect, kafka, coordinator, sites, workDir);
             throw e;
         } finally {
             pool.shutdown();
@@ -678,6 +671,13 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Stops the worker, the broker and every site, and deletes their files. */
     @Override
     public void close() {
+        closeAll(processes, connect, kafka, coordinator, sites, workDir);
+        LOG.info("Embedded stack stopped and its files deleted");
+    }
+
+    /** Stops what runs in the order that lets each part leave cleanly (workers before the broker), then deletes the files. */
+    private static void closeAll(ProcessParts processes, EmbeddedConnect connect, EmbeddedKafka kafka,
+            AutoCloseable coordinator, Map<String, SiteServer> sites, Path workDir) {
         closeQuietly(processes);
         closeQuietly(connect);
         closeQuietly(kafka);
@@ -686,7 +686,6 @@ public final class EmbeddedStack implements AutoCloseable {
             closeQuietly(server);
         }
         FileTree.deleteQuietly(workDir);
-        LOG.info("Embedded stack stopped and its files deleted");
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

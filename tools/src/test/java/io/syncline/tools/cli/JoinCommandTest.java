@@ -2,12 +2,8 @@ package io.syncline.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,12 +13,10 @@ class JoinCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliRun cli = new CliRun();
 
     private int run(String... args) {
-        return SynclineCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     private Path mesh() throws Exception {
@@ -36,14 +30,14 @@ class JoinCommandTest {
     @Test
     void helpListsTheSteps() {
         assertThat(run("join", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--from SITE").contains("register the new site's");
+        assertThat(cli.out()).contains("--from SITE").contains("register the new site's");
     }
 
     @Test
     void requiredOptionsAreUsageErrors() throws Exception {
         assertThat(run("join", "--mesh", mesh().toString(), "--from", "a", "--site", "c", "--group", "g"))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jdbc-url is required");
+        assertThat(cli.err()).contains("--jdbc-url is required");
     }
 
     @Test
@@ -51,17 +45,17 @@ class JoinCommandTest {
         String[] common = {"--group", "g", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/y", "--user", "u"};
         assertThat(run(concat(new String[] {"join", "--mesh", mesh().toString(), "--from", "z", "--site", "c"}, common)))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--from z is not a site of the mesh");
+        assertThat(cli.err()).contains("--from z is not a site of the mesh");
         assertThat(run(concat(new String[] {"join", "--mesh", mesh().toString(), "--from", "a", "--site", "a"}, common)))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--site a is already a site of the mesh");
+        assertThat(cli.err()).contains("--site a is already a site of the mesh");
     }
 
     @Test
     void anUnreachableSiteFailsWithExitThree() throws Exception {
         assertThat(run("join", "--mesh", mesh().toString(), "--from", "a", "--site", "c", "--group", "g",
                 "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/y?connectTimeout=2", "--user", "u")).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("syncline join failed");
+        assertThat(cli.err()).contains("syncline join failed");
     }
 
     private static String[] concat(String[] a, String[] b) {

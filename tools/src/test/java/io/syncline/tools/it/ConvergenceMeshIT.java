@@ -2,8 +2,6 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.core.ChangeEnvelopeCodec;
-import io.syncline.core.ChangeEvent;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
 import io.syncline.core.site.TableRef;
@@ -22,18 +20,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -266,36 +257,10 @@ abstract class ConvergenceMeshIT {
 
     /** Loop-free: every change of the run is on the changes topic exactly once. */
     private void assertEveryDotShippedOnce(long from, String table, long seed) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
-        Map<String, Integer> perDot = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(stack.changesTopic()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Deadlines.await("the changes topic read to its end", Duration.ofSeconds(60), () -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    ChangeEvent event = codec.decode(record.value());
-                    if (event.table().equals(table)) {
-                        perDot.merge(event.dot().key(), 1, Integer::sum);
-                    }
-                }
-                for (TopicPartition tp : partitions) {
-                    if (consumer.position(tp) < end.get(tp)) {
-                        return false;
-                    }
-                }
-                return true;
-            }, () -> perDot.size() + " dots read");
-        }
+        Map<String, Long> perDot = new HashMap<>();
+        MeshAudit.readShipped(stack, table, perDot, new HashMap<>());
         assertThat(perDot).as("dots of %s on the changes topic (seed %d)", table, seed).isNotEmpty();
-        assertThat(perDot.values()).as("times each dot was shipped (seed %d)", seed).containsOnly(1);
+        assertThat(perDot.values()).as("times each dot was shipped (seed %d)", seed).containsOnly(1L);
     }
 
     private TableVerdict verify(Map<String, Connection> c, String table) throws SQLException {

@@ -18,10 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +82,7 @@ class CoordinatorIT {
         long killedAt = System.nanoTime();
         cluster.stop(leader);
         try {
-            execute("a", "INSERT INTO " + TABLE + " VALUES (1000, 'after the leader died')");
+            StackSql.execute(stack, "a", "INSERT INTO " + TABLE + " VALUES (1000, 'after the leader died')");
             awaitValue("b", 1000, "after the leader died");
             System.out.printf("CoordinatorIT: first change after the leader was killed applied at b %d ms after the kill%n",
                     (System.nanoTime() - killedAt) / 1_000_000);
@@ -105,7 +102,7 @@ class CoordinatorIT {
         long id = 2000;
         String key = TABLE + "/" + id;
         int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-        execute("a", "INSERT INTO " + TABLE + " VALUES (" + id + ", 'v1')");
+        StackSql.execute(stack, "a", "INSERT INTO " + TABLE + " VALUES (" + id + ", 'v1')");
         awaitValue("b", id, "v1");
         // The coordinator answers from its state machine; right after a leader change (the test before
         // restarts one) the lease may not be visible for a moment.
@@ -114,7 +111,7 @@ class CoordinatorIT {
         PartitionLease before = lease("b", partition);
 
         Files.createFile(freeze);
-        execute("a", "UPDATE " + TABLE + " SET v = 'v2' WHERE id = " + id);
+        StackSql.execute(stack, "a", "UPDATE " + TABLE + " SET v = 'v2' WHERE id = " + id);
         Path taken = Path.of(freeze + ".taken");
         Deadlines.await("a sink task of b froze holding the batch with v2", Duration.ofSeconds(30),
                 () -> Files.exists(taken), () -> "not frozen");
@@ -128,7 +125,7 @@ class CoordinatorIT {
         PartitionLease after = lease("b", partition);
         assertThat(after.holder()).isNotEqualTo(before.holder());
         awaitValue("b", id, "v2");
-        execute("a", "UPDATE " + TABLE + " SET v = 'v3' WHERE id = " + id);
+        StackSql.execute(stack, "a", "UPDATE " + TABLE + " SET v = 'v3' WHERE id = " + id);
         awaitValue("b", id, "v3");
         long storedBefore = storedOffset("b", partition);
 
@@ -137,9 +134,9 @@ class CoordinatorIT {
         Deadlines.await("the frozen task tried to commit its stale batch", Duration.ofSeconds(60),
                 () -> Files.exists(outcome), () -> "no attempt yet");
         assertThat(Files.readString(outcome)).as("what the database did with the zombie's batch").isEqualTo("fenced");
-        assertThat(query("b", "SELECT v FROM " + TABLE + " WHERE id = " + id)).isEqualTo("v3");
+        assertThat(StackSql.query(stack, "b", "SELECT v FROM " + TABLE + " WHERE id = " + id)).isEqualTo("v3");
         assertThat(storedOffset("b", partition)).as("stored offset never went back").isGreaterThanOrEqualTo(storedBefore);
-        assertThat(query("b", "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger "
+        assertThat(StackSql.query(stack, "b", "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger "
                 + "WHERE table_name = '" + TABLE + "'")).as("dots applied twice at b").isEqualTo("0");
     }
 
@@ -154,10 +151,10 @@ class CoordinatorIT {
             // Leases last 2 s and cannot be renewed now; wait them out, then write.
             Deadlines.await("b's leases expired", Duration.ofSeconds(30),
                     () -> System.currentTimeMillis() > lastExpiry() + 500, () -> "leases still valid");
-            execute("a", "INSERT INTO " + TABLE + " VALUES (3000, 'while the majority is down')");
+            StackSql.execute(stack, "a", "INSERT INTO " + TABLE + " VALUES (3000, 'while the majority is down')");
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             while (System.nanoTime() < until) {
-                assertThat(query("b", "SELECT count(*) FROM " + TABLE + " WHERE id = 3000"))
+                assertThat(StackSql.query(stack, "b", "SELECT count(*) FROM " + TABLE + " WHERE id = 3000"))
                         .as("applied at b without a lease").isEqualTo("0");
                 Deadlines.pause(Duration.ofMillis(200));
             }
@@ -225,7 +222,7 @@ class CoordinatorIT {
     }
 
     private static long storedOffset(String site, int partition) throws SQLException {
-        return Long.parseLong(query(site, "SELECT coalesce(max(next_offset), 0) FROM syncline.offsets "
+        return Long.parseLong(StackSql.query(stack, site, "SELECT coalesce(max(next_offset), 0) FROM syncline.offsets "
                 + "WHERE kafka_partition = " + partition));
     }
 
@@ -240,27 +237,7 @@ class CoordinatorIT {
     private static void awaitValue(String site, long id, String value) {
         String sql = "SELECT v FROM " + TABLE + " WHERE id = " + id;
         Deadlines.await(site + " has " + value + " for id " + id, Duration.ofSeconds(90),
-                () -> value.equals(query(site, sql)), () -> quietly(site, sql) + ", failures " + stack.failures());
+                () -> value.equals(StackSql.query(stack, site, sql)), () -> StackSql.quietly(stack, site, sql) + ", failures " + stack.failures());
     }
 
-    private static void execute(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
-        }
-    }
-
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
-
-    private static String quietly(String site, String sql) {
-        try {
-            return query(site, sql);
-        } catch (SQLException e) {
-            return "? (" + e.getMessage() + ")";
-        }
-    }
 }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableRef;
 import io.syncline.testkit.Deadlines;
-import io.syncline.tools.cli.MeshVerification;
 import io.syncline.tools.cli.TableVerdict;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -122,18 +120,18 @@ class HostileInputIT {
                     + SqlIdentifiers.quote(KEY_B) + " || ',x' WHERE " + keyColumn + " >= 1000 AND " + keyColumn
                     + " % 2 = 0");
         }
-        awaitEqual(HOSTILE);
-        TableVerdict verdict = verify(HOSTILE);
+        StackSql.awaitEqualAB(stack, HOSTILE);
+        TableVerdict verdict = StackSql.verifyAB(stack, HOSTILE);
         assertThat(verdict.rows("a")).as("rows of the hostile table (seed %d)", seed).isEqualTo(writes - 12);
         for (String site : List.of("a", "b")) {
-            assertThat(query(site, "SELECT string_agg(id || '=' || note, ',' ORDER BY id) FROM public.decoy"))
+            assertThat(StackSql.query(stack, site, "SELECT string_agg(id || '=' || note, ',' ORDER BY id) FROM public.decoy"))
                     .as("the decoy table at %s is untouched", site).isEqualTo("1=decoy 1,2=decoy 2,3=decoy 3");
-            assertThat(query(site, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.decoy'::regclass"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.decoy'::regclass"))
                     .as("no trigger on the unsynced decoy at %s", site).isEqualTo("0");
-            assertThat(query(site, "SELECT count(*) FROM syncline.row_meta WHERE table_name NOT IN ('"
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.row_meta WHERE table_name NOT IN ('"
                     + HOSTILE.toString().replace("'", "''") + "', 'public.narrow', 'public.plain')"))
                     .as("meta entries only for synced tables at %s", site).isEqualTo("0");
-            assertThat(query(site, "SELECT count(*) FROM syncline.row_meta WHERE table_name = '"
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.row_meta WHERE table_name = '"
                     + HOSTILE.toString().replace("'", "''") + "' AND NOT deleted"))
                     .as("live meta entries of the hostile table at %s", site).isEqualTo(String.valueOf(writes - 12));
         }
@@ -174,8 +172,8 @@ class HostileInputIT {
             st.executeUpdate("INSERT INTO public.plain SELECT g, 'from b ' || g FROM generate_series(10001, "
                     + (10000 + rows) + ") g");
         }
-        awaitEqual(PLAIN);
-        assertThat(verify(PLAIN).rows("a")).isEqualTo(2 * rows);
+        StackSql.awaitEqualAB(stack, PLAIN);
+        assertThat(StackSql.verifyAB(stack, PLAIN).rows("a")).isEqualTo(2 * rows);
         int expected = partitions * garbage.size();
         for (String site : List.of("a", "b")) {
             String dlq = stack.group() + ".dlq." + site;
@@ -210,15 +208,15 @@ class HostileInputIT {
             st.executeUpdate("INSERT INTO public.narrow VALUES (103, 'check', 1, 500, NULL)");
             st.executeUpdate("INSERT INTO public.narrow VALUES (104, 'first', 1, 1, 'zq-code')");
         }
-        awaitRow("b", "SELECT count(*) FROM public.narrow WHERE id = 104", "1");
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM public.narrow WHERE id = 104", "1");
         try (Connection a = stack.site("a").connect(); Statement st = a.createStatement()) {
             st.executeUpdate("INSERT INTO public.narrow VALUES (105, 'second', 1, 1, 'zq-code')");
             // Changes after the refused ones still flow, including an update that makes 101 fit.
             st.executeUpdate("INSERT INTO public.narrow SELECT g, 'later ' || g, g, g, NULL FROM generate_series(51, 80) g");
             st.executeUpdate("UPDATE public.narrow SET note = 'short' WHERE id = 101");
         }
-        awaitRow("b", "SELECT count(*) FROM public.narrow WHERE id BETWEEN 51 AND 80", "30");
-        awaitRow("b", "SELECT note FROM public.narrow WHERE id = 101", "short");
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM public.narrow WHERE id BETWEEN 51 AND 80", "30");
+        StackSql.awaitRow(stack, "b", "SELECT note FROM public.narrow WHERE id = 101", "short");
 
         Map<String, String> reasons = new LinkedHashMap<>();
         String dlq = stack.group() + ".dlq.b";
@@ -242,43 +240,12 @@ class HostileInputIT {
                     .doesNotContain("123456.78").doesNotContain("zq-code");
         }
         // Everything else arrived: a and b differ exactly by the refused rows still refused.
-        TableVerdict verdict = verify(NARROW);
+        TableVerdict verdict = StackSql.verifyAB(stack, NARROW);
         Set<String> differing = new TreeSet<>();
         verdict.keys().forEach(k -> differing.add(k.key()));
         assertThat(differing).as("keys differing between a and b").containsExactlyInAnyOrder("102", "103", "105");
         assertThat(verdict.rows("b")).isEqualTo(verdict.rows("a") - 3);
         assertThat(stack.failures()).isEmpty();
-    }
-
-    private static void awaitEqual(TableRef table) {
-        Deadlines.await(table + " equal at a and b", Duration.ofSeconds(120), () -> verify(table).equal(),
-                () -> {
-                    try {
-                        return verify(table).differences() + ", failures " + stack.failures();
-                    } catch (SQLException e) {
-                        return e.getMessage();
-                    }
-                });
-    }
-
-    private static TableVerdict verify(TableRef table) throws SQLException {
-        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
-            Map<String, Connection> sites = new LinkedHashMap<>();
-            sites.put("a", a);
-            sites.put("b", b);
-            return MeshVerification.withDefaults().verify(sites, table);
-        }
-    }
-
-    private static void awaitRow(String site, String sql, String expected) {
-        Deadlines.await(site + ": " + sql + " = " + expected, Duration.ofSeconds(90),
-                () -> expected.equals(query(site, sql)), () -> {
-                    try {
-                        return query(site, sql) + ", failures " + stack.failures();
-                    } catch (SQLException e) {
-                        return e.getMessage();
-                    }
-                });
     }
 
     private static boolean exec(String site, String sql) {
@@ -289,10 +256,4 @@ class HostileInputIT {
         }
     }
 
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
 }

@@ -9,9 +9,7 @@ import io.syncline.tools.cli.MeshVerification;
 import io.syncline.tools.cli.TableVerdict;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,18 +96,18 @@ class JoinSiteIT {
         // Exactly once: no dot twice anywhere; every change of c applied at a and b; every change of a and b
         // that c did not get in the snapshot applied at c exactly once.
         for (String site : List.of("a", "b", "c")) {
-            assertThat(query(site, "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger"))
                     .as("dots applied twice at %s", site).isEqualTo("0");
         }
         for (String site : List.of("a", "b")) {
-            assertThat(query(site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = 'c'"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = 'c'"))
                     .as("changes of c applied at %s", site).isEqualTo(String.valueOf(writerC.writes()));
         }
-        assertThat(query("b", "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = 'a'"))
+        assertThat(StackSql.query(stack, "b", "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = 'a'"))
                 .isEqualTo(String.valueOf(atA.writes()));
         // What c holds of a's and b's writes came either in the snapshot or through its sink, never both:
         // c's ledger holds only dots newer than the snapshot's vector of the row.
-        assertThat(query("c", "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin IN ('a', 'b')"))
+        assertThat(StackSql.query(stack, "c", "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin IN ('a', 'b')"))
                 .as("changes of a and b applied at c after the snapshot").isNotEqualTo("0");
         assertThat(stack.failures()).isEmpty();
     }
@@ -134,10 +132,4 @@ class JoinSiteIT {
         }
     }
 
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
 }

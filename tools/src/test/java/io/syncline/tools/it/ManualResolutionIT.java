@@ -10,10 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +46,12 @@ class ManualResolutionIT {
 
     @Test
     void aParkedConflictIsSettledEverywhereWithTheVersionAPersonKept() throws Exception {
-        execute("a", "INSERT INTO " + TABLE + " VALUES (1, 'start')");
+        StackSql.execute(stack, "a", "INSERT INTO " + TABLE + " VALUES (1, 'start')");
         awaitValue("start");
         List<String> sinks = List.of(sink("a"), sink("b"));
-        for (String sink : sinks) {
-            stack.rest().pauseConnector(sink);
-        }
-        for (String sink : sinks) {
-            Deadlines.await(sink + " paused", Duration.ofSeconds(30),
-                    () -> stack.rest().taskStates(sink).values().stream().allMatch("PAUSED"::equals), () -> "running");
-        }
-        execute("a", "UPDATE " + TABLE + " SET v = 'from a' WHERE id = 1");
-        execute("b", "UPDATE " + TABLE + " SET v = 'from b' WHERE id = 1");
+        StackConnectors.pauseAndAwait(stack, sinks);
+        StackSql.execute(stack, "a", "UPDATE " + TABLE + " SET v = 'from a' WHERE id = 1");
+        StackSql.execute(stack, "b", "UPDATE " + TABLE + " SET v = 'from b' WHERE id = 1");
         for (String sink : sinks) {
             stack.rest().resumeConnector(sink);
         }
@@ -70,7 +60,7 @@ class ManualResolutionIT {
         JsonNode parked = awaitParkedAtA();
         // Settle once every site has met the conflict (b logs it when a's version reaches it).
         Deadlines.await("site b logged the conflict too", Duration.ofSeconds(60),
-                () -> !query("b", "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'").equals("0"),
+                () -> !StackSql.query(stack, "b", "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'").equals("0"),
                 () -> "not yet");
         long id = parked.path("id").asLong();
         HttpResponse<String> settled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
@@ -81,7 +71,7 @@ class ManualResolutionIT {
 
         awaitValue("from a");
         for (String site : List.of("a", "b")) {
-            assertThat(query(site, "SELECT count(*) FROM syncline.conflicts WHERE table_name = '" + TABLE
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.conflicts WHERE table_name = '" + TABLE
                     + "' AND status = 'parked'")).as("parked conflicts left at %s", site).isEqualTo("0");
         }
         HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
@@ -114,20 +104,8 @@ class ManualResolutionIT {
     private static void awaitValue(String value) {
         String sql = "SELECT v FROM " + TABLE + " WHERE id = 1";
         Deadlines.await("both sites hold " + value, Duration.ofSeconds(60),
-                () -> value.equals(query("a", sql)) && value.equals(query("b", sql)),
+                () -> value.equals(StackSql.query(stack, "a", sql)) && value.equals(StackSql.query(stack, "b", sql)),
                 () -> "failures " + stack.failures());
     }
 
-    private static void execute(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
-        }
-    }
-
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
 }

@@ -70,8 +70,8 @@ class MariaDbMeshIT {
     private static void awaitSame(Connection a, Connection b, String expected) {
         Deadlines.await("both sites hold " + expected, Duration.ofSeconds(90),
                 () -> expected.equals(rows(a, "public.mixed_items")) && expected.equals(rows(b, "mixed_items")),
-                () -> "a " + quietly(() -> rows(a, "public.mixed_items")) + ", b "
-                        + quietly(() -> rows(b, "mixed_items")) + ", failures " + stack.failures());
+                () -> "a " + StackSql.quietly(() -> rows(a, "public.mixed_items")) + ", b "
+                        + StackSql.quietly(() -> rows(b, "mixed_items")) + ", failures " + stack.failures());
     }
 
     private static String rows(Connection c, String table) throws SQLException {
@@ -91,15 +91,4 @@ class MariaDbMeshIT {
         }
     }
 
-    private interface Check {
-        String get() throws Exception;
-    }
-
-    private static String quietly(Check check) {
-        try {
-            return check.get();
-        } catch (Exception e) {
-            return "(" + e.getMessage() + ")";
-        }
-    }
 }

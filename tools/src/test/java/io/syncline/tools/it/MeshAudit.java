@@ -127,7 +127,8 @@ final class MeshAudit {
         }
     }
 
-    private static void readShipped(EmbeddedStack stack, String table, Map<String, Long> shipped,
+    /** Reads the changes topic to its end: how often each dot of {@code table} was shipped, and one event of each. */
+    static void readShipped(EmbeddedStack stack, String table, Map<String, Long> shipped,
             Map<String, ChangeEvent> byDot) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());

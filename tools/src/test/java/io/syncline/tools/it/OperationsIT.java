@@ -67,23 +67,16 @@ class OperationsIT {
         stack.startSync(TABLES, Map.of("apply.ledger.enabled", "true"));
 
         for (int id = 1; id <= ROWS; id++) {
-            execute("a", "INSERT INTO " + TABLE + " (id, name) VALUES (" + id + ", 'row " + id + "')");
+            StackSql.execute(stack, "a", "INSERT INTO " + TABLE + " (id, name) VALUES (" + id + ", 'row " + id + "')");
         }
         Deadlines.await(ROWS + " rows at b", WAIT, () -> count("b", "SELECT count(*) FROM " + TABLE) == ROWS,
                 () -> "failures " + stack.failures());
 
         // The race: both versions of row 1 are written before either site sees the other's.
         List<String> sinks = List.of(sinkName("a"), sinkName("b"));
-        for (String sink : sinks) {
-            stack.rest().pauseConnector(sink);
-        }
-        for (String sink : sinks) {
-            Deadlines.await(sink + " paused", Duration.ofSeconds(30),
-                    () -> stack.rest().taskStates(sink).values().stream().allMatch("PAUSED"::equals),
-                    () -> String.valueOf(stack.rest().taskStates(sink)));
-        }
-        execute("a", "UPDATE " + TABLE + " SET name = 'from a' WHERE id = 1");
-        execute("b", "UPDATE " + TABLE + " SET name = 'from b' WHERE id = 1");
+        StackConnectors.pauseAndAwait(stack, sinks);
+        StackSql.execute(stack, "a", "UPDATE " + TABLE + " SET name = 'from a' WHERE id = 1");
+        StackSql.execute(stack, "b", "UPDATE " + TABLE + " SET name = 'from b' WHERE id = 1");
         for (String sink : sinks) {
             stack.rest().resumeConnector(sink);
         }
@@ -93,7 +86,7 @@ class OperationsIT {
                     () -> "failures " + stack.failures());
         }
         Deadlines.await("row 1 converged", WAIT, () -> name("a", 1).equals(name("b", 1)),
-                () -> "a: " + quietly(() -> name("a", 1)) + ", b: " + quietly(() -> name("b", 1)));
+                () -> "a: " + StackSql.quietly(() -> name("a", 1)) + ", b: " + StackSql.quietly(() -> name("b", 1)));
         for (String sink : sinks) {
             stack.rest().awaitRunning(sink, WAIT);
         }
@@ -219,7 +212,7 @@ class OperationsIT {
                 + stack.sourceConnector("b", TABLES).name() + ",task=0");
         Deadlines.await("b's capture dropped what it applied from a", WAIT,
                 () -> (Long) server.getAttribute(sourceB, "DroppedForeign") >= ROWS,
-                () -> quietly(() -> String.valueOf(server.getAttribute(sourceB, "DroppedForeign"))));
+                () -> StackSql.quietly(() -> String.valueOf(server.getAttribute(sourceB, "DroppedForeign"))));
     }
 
     @Test
@@ -297,12 +290,6 @@ class OperationsIT {
         return stack.sinkConnector(site, TABLES).name();
     }
 
-    private static void execute(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
-        }
-    }
-
     private static long count(String site, String sql) throws SQLException {
         try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
@@ -321,16 +308,4 @@ class OperationsIT {
         }
     }
 
-    @FunctionalInterface
-    private interface Check {
-        String get() throws Exception;
-    }
-
-    private static String quietly(Check check) {
-        try {
-            return check.get();
-        } catch (Exception e) {
-            return "? (" + e.getMessage() + ")";
-        }
-    }
 }

@@ -73,7 +73,7 @@ class PostgresMeshIT {
 
         try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
             Deadlines.await("site b applied all " + writes + " changes of " + MAIN, Duration.ofSeconds(180),
-                    () -> ledgerCount(b, MAIN, "a") >= writes, () -> "ledger " + quietly(() -> ledgerCount(b, MAIN, "a"))
+                    () -> ledgerCount(b, MAIN, "a") >= writes, () -> "ledger " + StackSql.quietly(() -> String.valueOf(ledgerCount(b, MAIN, "a")))
                             + ", failures " + stack.failures());
             TableVerdict result = compare(a, b, MAIN);
             assertThat(result.differences()).as("rows of %s differing between a and b (seed %d)", MAIN, seed)
@@ -97,8 +97,8 @@ class PostgresMeshIT {
             writesB = new DemoWorkload(BOTH, seed + 2).withFirstId(1_000_000).run(b, 1_000, 50, done -> { });
             Deadlines.await("both sites applied each other's changes", Duration.ofSeconds(120),
                     () -> ledgerCount(b, BOTH, "a") >= writesA && ledgerCount(a, BOTH, "b") >= writesB,
-                    () -> "b applied " + quietly(() -> ledgerCount(b, BOTH, "a")) + "/" + writesA + ", a applied "
-                            + quietly(() -> ledgerCount(a, BOTH, "b")) + "/" + writesB + ", failures "
+                    () -> "b applied " + StackSql.quietly(() -> String.valueOf(ledgerCount(b, BOTH, "a"))) + "/" + writesA + ", a applied "
+                            + StackSql.quietly(() -> String.valueOf(ledgerCount(a, BOTH, "b"))) + "/" + writesB + ", failures "
                             + stack.failures());
             TableVerdict result = compare(a, b, BOTH);
             assertThat(result.differences()).as("rows differing (seed %d)", seed).isEmpty();
@@ -137,7 +137,7 @@ class PostgresMeshIT {
             long endOffsets = stack.kafka().endOffsetsSum(stack.changesTopic());
             Deadlines.await("the resumed sink consumed the topic again to its end", Duration.ofSeconds(120),
                     () -> storedOffsetsSum(b, sinkB) >= endOffsets,
-                    () -> "stored " + quietly(() -> storedOffsetsSum(b, sinkB)) + " of " + endOffsets);
+                    () -> "stored " + StackSql.quietly(() -> String.valueOf(storedOffsetsSum(b, sinkB))) + " of " + endOffsets);
             assertThat(ledgerCount(b, REPLAY, "a")).as("changes applied at b after the replay").isEqualTo(appliedBefore)
                     .isEqualTo(writes);
             assertThat(compare(a, b, REPLAY).differences()).isEmpty();
@@ -164,7 +164,7 @@ class PostgresMeshIT {
                     () -> "failures " + stack.failures());
             // b applied rows (WAL at b) but shipped nothing of its own: heartbeats move its slot on.
             Deadlines.await("b's slot confirmed past the applied changes", Duration.ofSeconds(60),
-                    () -> lsnGreater(b, slotPosition(b), before), () -> "slot at " + quietly(() -> slotPosition(b)));
+                    () -> lsnGreater(b, slotPosition(b), before), () -> "slot at " + StackSql.quietly(() -> String.valueOf(slotPosition(b))));
         }
     }
 
@@ -188,48 +188,26 @@ class PostgresMeshIT {
     }
 
     private static long storedOffsetsSum(Connection c, String consumer) throws SQLException {
-        return queryLong(c, "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets WHERE consumer = ?", consumer);
+        return MeshAudit.queryLong(c, "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets WHERE consumer = ?", consumer);
     }
 
     private static long ledgerCount(Connection c, String table, String origin) throws SQLException {
-        return queryLong(c, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = ? AND dot_origin = ?",
+        return MeshAudit.queryLong(c, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = ? AND dot_origin = ?",
                 table, origin);
     }
 
     private static long distinctDots(Connection c, String table) throws SQLException {
-        return queryLong(c, "SELECT count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger "
+        return MeshAudit.queryLong(c, "SELECT count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger "
                 + "WHERE table_name = ?", table);
     }
 
     private static long maxSequenceAt(Connection c, String table) throws SQLException {
-        return queryLong(c, "SELECT max(seq) FROM syncline.row_meta WHERE table_name = ?", table);
+        return MeshAudit.queryLong(c, "SELECT max(seq) FROM syncline.row_meta WHERE table_name = ?", table);
     }
 
     private static long maxLedgerSequence(Connection c, String table) throws SQLException {
-        return queryLong(c, "SELECT max(dot_seq) FROM syncline.apply_ledger WHERE table_name = ?", table);
+        return MeshAudit.queryLong(c, "SELECT max(dot_seq) FROM syncline.apply_ledger WHERE table_name = ?", table);
     }
 
-    private static long queryLong(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
-    private interface SqlSupplier {
-        Object get() throws SQLException;
-    }
-
-    private static String quietly(SqlSupplier supplier) {
-        try {
-            return String.valueOf(supplier.get());
-        } catch (SQLException e) {
-            return "? (" + e.getMessage() + ")";
-        }
-    }
 }

@@ -3,16 +3,10 @@ package io.syncline.tools.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.core.site.TableRef;
-import io.syncline.testkit.Deadlines;
-import io.syncline.tools.cli.MeshVerification;
-import io.syncline.tools.cli.TableVerdict;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,7 +54,7 @@ class PostgresSpecificsIT {
     void theInstallerSetsReplicaIdentityFullOnEverySyncedTable() throws Exception {
         for (String site : List.of("a", "b")) {
             for (String table : List.of(DOCS, KEYS)) {
-                assertThat(query(site, "SELECT relreplident::text FROM pg_class WHERE oid = '" + table + "'::regclass"))
+                assertThat(StackSql.query(stack, site, "SELECT relreplident::text FROM pg_class WHERE oid = '" + table + "'::regclass"))
                         .as("replica identity of %s at %s", table, site).isEqualTo("f");
             }
         }
@@ -70,20 +64,20 @@ class PostgresSpecificsIT {
     void unchangedToastedValuesArriveWholeNeverAsThePlaceholder() throws Exception {
         exec("a", "INSERT INTO " + DOCS + " SELECT g, 'title ' || g, " + LARGE_TEXT + ", jsonb_build_object('big', "
                 + LARGE_TEXT + "), convert_to(" + LARGE_TEXT + ", 'UTF8') FROM generate_series(1, 5) g");
-        assertThat(query("a", "SELECT pg_relation_size(reltoastrelid) > 0 FROM pg_class WHERE oid = '" + DOCS
+        assertThat(StackSql.query(stack, "a", "SELECT pg_relation_size(reltoastrelid) > 0 FROM pg_class WHERE oid = '" + DOCS
                 + "'::regclass")).as("the large values are stored out of line (TOAST)").isEqualTo("t");
-        awaitEqual(DOCS);
+        StackSql.awaitEqualAB(stack, TableRef.parse(DOCS));
         // Updates that leave the large values alone, at both sites, and one that changes a large value.
         exec("a", "UPDATE " + DOCS + " SET title = 'changed at a' WHERE id IN (1, 2, 3)");
         exec("b", "UPDATE " + DOCS + " SET title = 'changed at b' WHERE id = 4");
         exec("a", "UPDATE " + DOCS + " SET body = 'small now' WHERE id = 5");
-        awaitRow("b", "SELECT count(*) FROM " + DOCS + " WHERE title = 'changed at a'", "3");
-        awaitRow("a", "SELECT count(*) FROM " + DOCS + " WHERE title = 'changed at b'", "1");
-        awaitRow("b", "SELECT body FROM " + DOCS + " WHERE id = 5", "small now");
-        awaitEqual(DOCS);
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM " + DOCS + " WHERE title = 'changed at a'", "3");
+        StackSql.awaitRow(stack, "a", "SELECT count(*) FROM " + DOCS + " WHERE title = 'changed at b'", "1");
+        StackSql.awaitRow(stack, "b", "SELECT body FROM " + DOCS + " WHERE id = 5", "small now");
+        StackSql.awaitEqualAB(stack, TableRef.parse(DOCS));
         for (String site : List.of("a", "b")) {
-            assertThat(query(site, placeholderCount(DOCS))).as("placeholders at %s", site).isEqualTo("0");
-            assertThat(query(site, "SELECT min(length(body)) FROM " + DOCS + " WHERE id <> 5"))
+            assertThat(StackSql.query(stack, site, placeholderCount(DOCS))).as("placeholders at %s", site).isEqualTo("0");
+            assertThat(StackSql.query(stack, site, "SELECT min(length(body)) FROM " + DOCS + " WHERE id <> 5"))
                     .as("the large bodies at %s", site).isEqualTo("192000");
         }
         assertThat(stack.failures()).isEmpty();
@@ -93,20 +87,20 @@ class PostgresSpecificsIT {
     void aTableResetToReplicaIdentityDefaultKeepsTheTargetsValue() throws Exception {
         exec("a", "INSERT INTO " + RESET + " SELECT g, 'title ' || g, " + LARGE_TEXT + ", jsonb_build_object('big', "
                 + LARGE_TEXT + "), convert_to(" + LARGE_TEXT + ", 'UTF8') FROM generate_series(1, 3) g");
-        awaitEqual(RESET);
+        StackSql.awaitEqualAB(stack, TableRef.parse(RESET));
         // Someone resets the identity while the mesh runs: PostgreSQL no longer logs the unchanged values.
         exec("a", "ALTER TABLE " + RESET + " REPLICA IDENTITY DEFAULT");
         exec("a", "UPDATE " + RESET + " SET title = 'changed at a' WHERE id IN (1, 2)");
-        awaitRow("b", "SELECT count(*) FROM " + RESET + " WHERE title = 'changed at a'", "2");
-        awaitEqual(RESET);
-        assertThat(query("b", placeholderCount(RESET))).isEqualTo("0");
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM " + RESET + " WHERE title = 'changed at a'", "2");
+        StackSql.awaitEqualAB(stack, TableRef.parse(RESET));
+        assertThat(StackSql.query(stack, "b", placeholderCount(RESET))).isEqualTo("0");
         assertThat(stack.failures()).isEmpty();
     }
 
     @Test
     void primaryKeyUpdatesConverge() throws Exception {
         exec("a", "INSERT INTO " + KEYS + " SELECT g, 'row ' || g, g FROM generate_series(1, 100) g");
-        awaitEqual(KEYS);
+        StackSql.awaitEqualAB(stack, TableRef.parse(KEYS));
         // Moves, a move onto a key deleted before (its tombstone is there), a swap through a free key,
         // and one statement that shifts a whole range.
         exec("a", "UPDATE " + KEYS + " SET id = id + 1000 WHERE id BETWEEN 1 AND 10");
@@ -115,27 +109,22 @@ class PostgresSpecificsIT {
         exec("a", "BEGIN; UPDATE " + KEYS + " SET id = -1 WHERE id = 30; UPDATE " + KEYS + " SET id = 30 WHERE id = 31; "
                 + "UPDATE " + KEYS + " SET id = 31 WHERE id = -1; COMMIT");
         exec("b", "UPDATE " + KEYS + " SET id = id + 2000 WHERE id BETWEEN 50 AND 59");
-        awaitRow("b", "SELECT count(*) FROM " + KEYS + " WHERE id > 1000 AND id < 2000", "10");
-        awaitRow("a", "SELECT count(*) FROM " + KEYS + " WHERE id > 2000", "10");
-        awaitEqual(KEYS);
-        assertThat(query("b", "SELECT name FROM " + KEYS + " WHERE id = 20")).isEqualTo("row 21");
-        assertThat(query("b", "SELECT name || '/' || (SELECT name FROM " + KEYS + " WHERE id = 31) FROM " + KEYS
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM " + KEYS + " WHERE id > 1000 AND id < 2000", "10");
+        StackSql.awaitRow(stack, "a", "SELECT count(*) FROM " + KEYS + " WHERE id > 2000", "10");
+        StackSql.awaitEqualAB(stack, TableRef.parse(KEYS));
+        assertThat(StackSql.query(stack, "b", "SELECT name FROM " + KEYS + " WHERE id = 20")).isEqualTo("row 21");
+        assertThat(StackSql.query(stack, "b", "SELECT name || '/' || (SELECT name FROM " + KEYS + " WHERE id = 31) FROM " + KEYS
                 + " WHERE id = 30")).isEqualTo("row 31/row 30");
-        assertThat(query("b", "SELECT count(*) FROM " + KEYS)).isEqualTo("99");
+        assertThat(StackSql.query(stack, "b", "SELECT count(*) FROM " + KEYS)).isEqualTo("99");
 
         // A key moved at a while b updates the old key: the sites resolve it the same way.
         List<String> sinks = List.of(sinkName("a"), sinkName("b"));
-        sinks.forEach(s -> stack.rest().pauseConnector(s));
-        for (String sink : sinks) {
-            Deadlines.await(sink + " paused", Duration.ofSeconds(30),
-                    () -> stack.rest().taskStates(sink).values().stream().allMatch("PAUSED"::equals),
-                    () -> String.valueOf(stack.rest().taskStates(sink)));
-        }
+        StackConnectors.pauseAndAwait(stack, sinks);
         exec("a", "UPDATE " + KEYS + " SET id = 5000 WHERE id = 70");
         exec("b", "UPDATE " + KEYS + " SET name = 'updated at b' WHERE id = 70");
         sinks.forEach(s -> stack.rest().resumeConnector(s));
-        awaitRow("b", "SELECT count(*) FROM " + KEYS + " WHERE id = 5000", "1");
-        awaitEqual(KEYS);
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM " + KEYS + " WHERE id = 5000", "1");
+        StackSql.awaitEqualAB(stack, TableRef.parse(KEYS));
         assertThat(stack.failures()).isEmpty();
     }
 
@@ -149,36 +138,6 @@ class PostgresSpecificsIT {
         return stack.sinkConnector(site, List.of()).name();
     }
 
-    private static void awaitEqual(String table) {
-        Deadlines.await(table + " equal at a and b", Duration.ofSeconds(120), () -> verify(table).equal(), () -> {
-            try {
-                return verify(table).differences() + ", failures " + stack.failures();
-            } catch (SQLException e) {
-                return e.getMessage();
-            }
-        });
-    }
-
-    private static TableVerdict verify(String table) throws SQLException {
-        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
-            Map<String, Connection> sites = new LinkedHashMap<>();
-            sites.put("a", a);
-            sites.put("b", b);
-            return MeshVerification.withDefaults().verify(sites, TableRef.parse(table));
-        }
-    }
-
-    private static void awaitRow(String site, String sql, String expected) {
-        Deadlines.await(site + ": " + sql + " = " + expected, Duration.ofSeconds(90),
-                () -> expected.equals(query(site, sql)), () -> {
-                    try {
-                        return query(site, sql) + ", failures " + stack.failures();
-                    } catch (SQLException e) {
-                        return e.getMessage();
-                    }
-                });
-    }
-
     private static void exec(String site, String sql) {
         try (Connection c = stack.site(site).connect(); Statement st = c.createStatement()) {
             st.execute(sql);
@@ -187,10 +146,4 @@ class PostgresSpecificsIT {
         }
     }
 
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
 }

@@ -6,8 +6,6 @@ import io.syncline.testkit.Deadlines;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,8 +200,8 @@ class ResolverIT {
         }
         String image = "SELECT coalesce(string_agg(row_to_json(t)::text, ',' ORDER BY t.id), '') FROM " + table + " AS t";
         Deadlines.await(table + " identical at a and b after the seed", Duration.ofSeconds(60),
-                () -> query("a", image).equals(query("b", image)), () -> "a: " + quietly("a", image) + ", b: "
-                        + quietly("b", image));
+                () -> StackSql.query(stack, "a", image).equals(StackSql.query(stack, "b", image)), () -> "a: " + StackSql.quietly(stack, "a", image) + ", b: "
+                        + StackSql.quietly(stack, "b", image));
         awaitSinksCaughtUp();
     }
 
@@ -214,31 +212,18 @@ class ResolverIT {
     /** Both sinks paused; the first statement at the first site, then the second at the other; resumed. */
     private static void race(List<String> order, String first, String second) throws Exception {
         List<String> sinks = List.of(sinkName("a"), sinkName("b"));
-        for (String sink : sinks) {
-            stack.rest().pauseConnector(sink);
-        }
-        for (String sink : sinks) {
-            Deadlines.await(sink + " paused", Duration.ofSeconds(30),
-                    () -> stack.rest().taskStates(sink).values().stream().allMatch("PAUSED"::equals),
-                    () -> String.valueOf(stack.rest().taskStates(sink)));
-        }
-        execute(order.get(0), first);
-        execute(order.get(1), second);
+        StackConnectors.pauseAndAwait(stack, sinks);
+        StackSql.execute(stack, order.get(0), first);
+        StackSql.execute(stack, order.get(1), second);
         for (String sink : sinks) {
             stack.rest().resumeConnector(sink);
         }
     }
 
-    private static void execute(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
-        }
-    }
-
     private static void assertConverged(String table, String sql, String expected) {
         Deadlines.await(table + " converged to " + expected + " at a and b", Duration.ofSeconds(60),
-                () -> expected.equals(query("a", sql)) && expected.equals(query("b", sql)),
-                () -> "a: " + quietly("a", sql) + ", b: " + quietly("b", sql) + ", failures " + stack.failures());
+                () -> expected.equals(StackSql.query(stack, "a", sql)) && expected.equals(StackSql.query(stack, "b", sql)),
+                () -> "a: " + StackSql.quietly(stack, "a", sql) + ", b: " + StackSql.quietly(stack, "b", sql) + ", failures " + stack.failures());
     }
 
     /** Each site logs the conflict once its sink has consumed the other site's version. */
@@ -248,8 +233,8 @@ class ResolverIT {
             String sql = "SELECT count(*) FROM syncline.conflicts WHERE table_name = '" + table + "' AND rule = '" + rule
                     + "' AND conflict_type = '" + type + "'";
             Deadlines.await(type + " conflict of " + table + " logged at " + site + " by " + rule, Duration.ofSeconds(30),
-                    () -> Integer.parseInt(query(site, sql)) > 0,
-                    () -> quietly(site, "SELECT string_agg(conflict_type || ' ' || rule, '; ') FROM syncline.conflicts "
+                    () -> Integer.parseInt(StackSql.query(stack, site, sql)) > 0,
+                    () -> StackSql.quietly(stack, site, "SELECT string_agg(conflict_type || ' ' || rule, '; ') FROM syncline.conflicts "
                             + "WHERE table_name = '" + table + "'"));
         }
     }
@@ -258,28 +243,13 @@ class ResolverIT {
     private static void awaitSinksCaughtUp() {
         Deadlines.await("both sinks consumed the changes topic", Duration.ofSeconds(60), () -> {
             long end = stack.kafka().endOffsetsSum(stack.changesTopic());
-            return Long.parseLong(query("a", "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end
-                    && Long.parseLong(query("b", "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end;
+            return Long.parseLong(StackSql.query(stack, "a", "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end
+                    && Long.parseLong(StackSql.query(stack, "b", "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end;
         }, () -> "behind");
     }
 
     private static String sinkName(String site) {
         return stack.sinkConnector(site, new ArrayList<>(TABLES.keySet())).name();
-    }
-
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
-
-    private static String quietly(String site, String sql) {
-        try {
-            return query(site, sql);
-        } catch (SQLException e) {
-            return "? (" + e.getMessage() + ")";
-        }
     }
 
     private static Map<String, String> firstHeaders(String topic) {

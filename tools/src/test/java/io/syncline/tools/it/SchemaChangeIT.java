@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -101,17 +100,17 @@ class SchemaChangeIT {
         awaitEqual();
         TableVerdict verdict = verify(TABLE);
         assertThat(verdict.rows("a")).isPositive();
-        assertThat(query("a", "SELECT count(*) FROM public.evolving WHERE n > 2147483647")).isNotEqualTo("0");
+        assertThat(StackSql.query(stack, "a", "SELECT count(*) FROM public.evolving WHERE n > 2147483647")).isNotEqualTo("0");
         // Exactly once: every row write of each site applied once at each other site, none twice.
         for (String site : SITES) {
-            assertThat(query(site, "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) - count(DISTINCT (dot_origin, dot_seq)) FROM syncline.apply_ledger"))
                     .as("dots applied twice at %s", site).isEqualTo("0");
             for (String origin : SITES) {
                 if (origin.equals(site)) {
                     continue;
                 }
                 long expected = writers.get(origin).writes() + updatesAt(origin) + (origin.equals("a") ? 200 : 0);
-                assertThat(Long.parseLong(query(site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = '"
+                assertThat(Long.parseLong(StackSql.query(stack, site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = '"
                         + origin + "' AND table_name = '" + TABLE + "'"))).as("changes of %s applied at %s (seed %d)", origin, site, seed)
                         .isEqualTo(expected);
             }
@@ -131,7 +130,7 @@ class SchemaChangeIT {
                 + "(3, 7, 'a code longer than ten characters')");
         for (String site : List.of("b", "c")) {
             Deadlines.await("row 1 at " + site, Duration.ofSeconds(90),
-                    () -> "1".equals(query(site, "SELECT count(*) FROM public.widening WHERE id = 1")),
+                    () -> "1".equals(StackSql.query(stack, site, "SELECT count(*) FROM public.widening WHERE id = 1")),
                     () -> "failures " + stack.failures());
             String dlq = stack.group() + ".dlq." + site;
             List<String> reasons = new ArrayList<>();
@@ -160,9 +159,9 @@ class SchemaChangeIT {
                         return e.getMessage();
                     }
                 });
-        assertThat(query("c", "SELECT n || ' ' || code FROM public.widening WHERE id = 2")).isEqualTo("3000000000 fits");
+        assertThat(StackSql.query(stack, "c", "SELECT n || ' ' || code FROM public.widening WHERE id = 2")).isEqualTo("3000000000 fits");
         for (String site : List.of("b", "c")) {
-            assertThat(query(site, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = '" + WIDENING + "'"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = '" + WIDENING + "'"))
                     .as("each of a's three rows applied once at %s, though replayed twice", site).isEqualTo("3");
         }
         // Replaying again changes nothing anywhere.
@@ -170,9 +169,9 @@ class SchemaChangeIT {
         long end = stack.kafka().endOffsetsSum(stack.changesTopic());
         for (String site : SITES) {
             Deadlines.await(site + " consumed the second replay", Duration.ofSeconds(60),
-                    () -> Long.parseLong(query(site, "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end,
+                    () -> Long.parseLong(StackSql.query(stack, site, "SELECT coalesce(sum(next_offset), 0) FROM syncline.offsets")) >= end,
                     () -> "behind");
-            assertThat(query(site, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = '" + WIDENING + "'"))
+            assertThat(StackSql.query(stack, site, "SELECT count(*) FROM syncline.apply_ledger WHERE table_name = '" + WIDENING + "'"))
                     .isEqualTo(site.equals("a") ? "0" : "3");
         }
         assertThat(stack.failures()).isEmpty();
@@ -226,7 +225,7 @@ class SchemaChangeIT {
     }
 
     private static long ledger(String site, String origin) throws SQLException {
-        return Long.parseLong(query(site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = '" + origin
+        return Long.parseLong(StackSql.query(stack, site, "SELECT count(*) FROM syncline.apply_ledger WHERE dot_origin = '" + origin
                 + "'"));
     }
 
@@ -265,10 +264,4 @@ class SchemaChangeIT {
         }
     }
 
-    private static String query(String site, String sql) throws SQLException {
-        try (Connection c = stack.site(site).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? String.valueOf(rs.getString(1)) : "<no row>";
-        }
-    }
 }

@@ -67,11 +67,7 @@ abstract class StaleTableShapeIT {
 
         // Concurrent versions of row 7: each sink paused while both sites write it.
         List<String> sinks = List.of(sink("a"), sink("b"));
-        sinks.forEach(stack.rest()::pauseConnector);
-        for (String sink : sinks) {
-            Deadlines.await(sink + " paused", Duration.ofSeconds(30),
-                    () -> stack.rest().taskStates(sink).values().stream().allMatch("PAUSED"::equals), () -> "running");
-        }
+        StackConnectors.pauseAndAwait(stack, sinks);
         execute("b", "UPDATE " + TABLE + " SET name = 'written at b' WHERE id = 7");
         execute("a", "UPDATE " + TABLE + " SET name = 'written at a' WHERE id = 7");
         sinks.forEach(stack.rest()::resumeConnector);
@@ -82,7 +78,7 @@ abstract class StaleTableShapeIT {
                     return !query("b", "SELECT count(*) FROM syncline.conflicts WHERE table_name = '" + TABLE
                             + "' AND pk = '7'").equals("0") && name("a", 7).equals(name("b", 7));
                 },
-                () -> "a has '" + quietly(() -> name("a", 7)) + "', b has '" + quietly(() -> name("b", 7))
+                () -> "a has '" + StackSql.quietly(() -> name("a", 7)) + "', b has '" + StackSql.quietly(() -> name("b", 7))
                         + "', failures " + stack.failures());
         execute("a", "UPDATE " + TABLE + " SET name = 'after' WHERE id = 8");
         Deadlines.await("b applies a's next change", Duration.ofSeconds(60), () -> name("b", 8).equals("after"),
@@ -111,15 +107,4 @@ abstract class StaleTableShapeIT {
         }
     }
 
-    private interface Check {
-        String get() throws Exception;
-    }
-
-    private static String quietly(Check check) {
-        try {
-            return check.get();
-        } catch (Exception e) {
-            return "(" + e.getMessage() + ")";
-        }
-    }
 }
