@@ -164,17 +164,8 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
         Properties props = new Properties();
         props.setProperty("user", user());
         props.setProperty("password", password().value());
-        long seconds = Math.max(1, connectTimeout().toSeconds());
-        props.setProperty("connectTimeout", Long.toString(seconds));
-        props.setProperty("loginTimeout", Long.toString(seconds));
         props.setProperty("ApplicationName", "syncline-" + getString(SITE_ID));
-        if (engine() == Engine.MARIADB) {
-            props.setProperty("connectTimeout", Long.toString(seconds * 1000));
-        } else {
-            // A batch of single-row upserts goes to the server as multi-row INSERT ... VALUES (...), (...)
-            // statements; an apply batch never holds two writes of one key (ApplyBatch keeps the last).
-            props.setProperty("reWriteBatchedInserts", "true");
-        }
+        engine().dialect().addDriverProperties(props, connectTimeout());
         return DriverManager.getConnection(jdbcUrl(), props);
     }
 

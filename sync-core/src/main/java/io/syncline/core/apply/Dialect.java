@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -49,6 +50,12 @@ public interface Dialect {
     default String quote(TableRef table) {
         return quote(table.schema()) + "." + quote(table.name());
     }
+
+    /**
+     * Adds this engine's JDBC driver settings for an apply or check session to {@code props}: the connect
+     * timeout in the unit the driver reads, and whatever makes the apply's statements cheap there.
+     */
+    void addDriverProperties(Properties props, Duration connectTimeout);
 
     /**
      * Sets up a new session that will apply batches while its task holds partition leases of

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -273,5 +274,13 @@ final class MariaDbDialect implements Dialect {
             }
         }
         return ConnectionRefusal.ADDRESS;
+    }
+
+    /** MariaDB's driver reads {@code connectTimeout} in milliseconds (whole seconds, at least one). */
+    @Override
+    public void addDriverProperties(Properties props, Duration connectTimeout) {
+        long seconds = Math.max(1, connectTimeout.toSeconds());
+        props.setProperty("connectTimeout", Long.toString(seconds * 1000));
+        props.setProperty("loginTimeout", Long.toString(seconds));
     }
 }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.postgresql.util.PSQLException;
@@ -249,5 +250,18 @@ final class PostgresDialect implements Dialect {
             return ConnectionRefusal.CREDENTIALS;
         }
         return state.equals("3D000") ? ConnectionRefusal.DATABASE : ConnectionRefusal.ADDRESS;
+    }
+
+    /**
+     * Timeouts in seconds; a batch of single-row upserts goes to the server as multi-row
+     * {@code INSERT ... VALUES (...), (...)} statements (an apply batch never holds two writes of one key:
+     * ApplyBatch keeps the last).
+     */
+    @Override
+    public void addDriverProperties(Properties props, Duration connectTimeout) {
+        String seconds = Long.toString(Math.max(1, connectTimeout.toSeconds()));
+        props.setProperty("connectTimeout", seconds);
+        props.setProperty("loginTimeout", seconds);
+        props.setProperty("reWriteBatchedInserts", "true");
     }
 }

@@ -14,10 +14,12 @@ import java.math.BigDecimal;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class MariaDbDialectTest {
@@ -151,5 +153,13 @@ class MariaDbDialectTest {
                 .isEqualTo(Dialect.ConnectionRefusal.DATABASE);
         assertThat(mariadb.connectionRefusal(new SQLException("Could not connect", "08000", -1)))
                 .isEqualTo(Dialect.ConnectionRefusal.ADDRESS);
+    }
+
+    @Test
+    void driverTimeoutsInTheUnitTheDriverReads() {
+        Properties props = new Properties();
+        MARIADB.addDriverProperties(props, Duration.ofMillis(5_400));
+        assertThat(props).containsEntry("connectTimeout", "5000").containsEntry("loginTimeout", "5")
+                .doesNotContainKey("reWriteBatchedInserts");
     }
 }

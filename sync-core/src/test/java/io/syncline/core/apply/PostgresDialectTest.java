@@ -3,7 +3,9 @@ package io.syncline.core.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class PostgresDialectTest {
@@ -46,5 +48,13 @@ class PostgresDialectTest {
         assertThat(POSTGRES.connectionRefusal(new SQLException("role", "28000"))).isEqualTo(Dialect.ConnectionRefusal.CREDENTIALS);
         assertThat(POSTGRES.connectionRefusal(new SQLException("db", "3D000"))).isEqualTo(Dialect.ConnectionRefusal.DATABASE);
         assertThat(POSTGRES.connectionRefusal(new SQLException("refused", "08001"))).isEqualTo(Dialect.ConnectionRefusal.ADDRESS);
+    }
+
+    @Test
+    void driverTimeoutsInTheUnitTheDriverReads() {
+        Properties props = new Properties();
+        POSTGRES.addDriverProperties(props, Duration.ofMillis(5_400));
+        assertThat(props).containsEntry("connectTimeout", "5").containsEntry("loginTimeout", "5")
+                .containsEntry("reWriteBatchedInserts", "true");
     }
 }
