@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -44,14 +46,22 @@ import org.apache.avro.message.MissingSchemaException;
  */
 public final class ChangeEnvelopeCodec {
 
-    /** The envelope format version written into, and required of, every envelope. */
-    public static final int FORMAT_VERSION = 1;
+    /** The envelope format version written into every envelope. */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The previous format (no transaction field), still read so that a mesh upgrades in place. */
+    public static final int FORMAT_VERSION_1 = 1;
 
     /** Classpath location of the envelope's Avro schema. */
     public static final String SCHEMA_RESOURCE = "/io/syncline/core/change-envelope.avsc";
 
-    private static final Schema SCHEMA = loadSchema();
+    /** Classpath location of the version 1 schema, kept to read envelopes written before the upgrade. */
+    public static final String SCHEMA_V1_RESOURCE = "/io/syncline/core/change-envelope-v1.avsc";
+
+    private static final Schema SCHEMA = loadSchema(SCHEMA_RESOURCE);
+    private static final Schema SCHEMA_V1 = loadSchema(SCHEMA_V1_RESOURCE);
     private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
+    private static final long FINGERPRINT_V1 = SchemaNormalization.parsingFingerprint64(SCHEMA_V1);
     /** The single-object header: 2 marker bytes and the 8-byte little-endian schema fingerprint. */
     private static final int HEADER_LENGTH = 10;
     private static final Schema COLUMN = SCHEMA.getField("columns").schema().getElementType();
@@ -84,6 +94,20 @@ public final class ChangeEnvelopeCodec {
         // A private model: conversions registered on the shared GenericData.get() cannot change our datums.
         GenericData model = new GenericData();
         this.decoder = new BinaryMessageDecoder<>(model, SCHEMA);
+        this.decoder.addSchema(SCHEMA_V1);
+    }
+
+    /**
+     * A decoded envelope: the change event and, for envelopes written since version 2 by a capture
+     * that knew it, the source transaction the event belongs to.
+     */
+    public record Envelope(ChangeEvent event, Optional<SourceTransaction> transaction) {
+
+        /** Checks the parts. */
+        public Envelope {
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(transaction, "transaction");
+        }
     }
 
     /** Returns the envelope's Avro schema (the one in {@value #SCHEMA_RESOURCE}). */
@@ -97,6 +121,14 @@ public final class ChangeEnvelopeCodec {
      * Avro's generic writer produces for the same envelope (ChangeEnvelopeCodecTest compares them).
      */
     public byte[] encode(ChangeEvent event) {
+        return encode(event, null);
+    }
+
+    /**
+     * Returns the event, as part of the source transaction {@code transaction} (null for none), as
+     * single-object encoded Avro bytes; see {@link #encode(ChangeEvent)}.
+     */
+    public byte[] encode(ChangeEvent event, SourceTransaction transaction) {
         if (event == null) {
             throw new IllegalArgumentException("change event is null: nothing to encode");
         }
@@ -142,11 +174,31 @@ public final class ChangeEnvelopeCodec {
             out.writeString(event.sourcePosition());
             writeOptionalString(out, MetaJson.stamps(event.columnStamps()));
             writeOptionalString(out, MetaJson.counters(event.counters()));
+            writeTransaction(out, transaction);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode " + event.table() + "[" + event.key() + "]", e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeTransaction(BinaryEncoder out, SourceTransaction transaction) throws IOException {
+        if (transaction == null) {
+            out.writeIndex(0);
+            return;
+        }
+        out.writeIndex(1);
+        out.writeString(transaction.id());
+        out.writeInt(transaction.index());
+        out.writeBoolean(transaction.last());
+        out.writeArrayStart();
+        out.setItemCount(transaction.dependencies().size());
+        for (Map.Entry<Integer, Long> entry : transaction.dependencies().entrySet()) {
+            out.startItem();
+            out.writeInt(entry.getKey());
+            out.writeLong(entry.getValue());
+        }
+        out.writeArrayEnd();
     }
 
     private static void writeOptionalString(BinaryEncoder out, String value) throws IOException {
@@ -211,24 +263,37 @@ public final class ChangeEnvelopeCodec {
      * @throws EnvelopeFormatException if the bytes are not a complete, valid change envelope
      */
     public ChangeEvent decode(byte[] bytes) {
+        return decodeEnvelope(bytes).event();
+    }
+
+    /**
+     * Reads an envelope, of the current format or of version 1, from single-object encoded Avro bytes.
+     *
+     * @throws EnvelopeFormatException if the bytes are not a complete, valid change envelope
+     */
+    public Envelope decodeEnvelope(byte[] bytes) {
         if (bytes == null) {
             throw new EnvelopeFormatException("record is null (a tombstone?), not a Syncline change envelope");
         }
-        if (!isOurs(bytes)) {
+        Schema schema = schemaOf(bytes);
+        if (schema == null) {
             read(bytes); // Avro's own reader says what the bytes are instead
             throw new EnvelopeFormatException("record is not a Syncline change envelope");
         }
         // Every length is bounded by the bytes really present, and the union and enum indexes are
         // valid, before anything is allocated; then the fields are read in the schema's order.
-        checkBody(bytes);
+        checkBody(bytes, schema);
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
         try {
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            int expected = schema == SCHEMA ? FORMAT_VERSION : FORMAT_VERSION_1;
+            if (version != expected) {
                 throw new EnvelopeFormatException("change envelope has format version " + version + ", this Syncline "
-                        + "reads " + FORMAT_VERSION + "; upgrade this site to the writer's version");
+                        + "reads " + expected + " with that schema; upgrade this site to the writer's version");
             }
-            return readEvent(in);
+            ChangeEvent event = readEvent(in);
+            Optional<SourceTransaction> transaction = schema == SCHEMA ? readTransaction(in) : Optional.empty();
+            return new Envelope(event, transaction);
         } catch (IllegalArgumentException e) {
             throw new EnvelopeFormatException("change envelope holds an invalid event: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
@@ -277,6 +342,26 @@ public final class ChangeEnvelopeCodec {
                 counters == null ? Map.of() : MetaJson.parseCounters(counters));
     }
 
+    private static Optional<SourceTransaction> readTransaction(BinaryDecoder in) throws IOException {
+        if (in.readIndex() == 0) {
+            return Optional.empty();
+        }
+        String id = in.readString();
+        int index = in.readInt();
+        boolean last = in.readBoolean();
+        Map<Integer, Long> dependencies = new LinkedHashMap<>();
+        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                int partition = in.readInt();
+                if (dependencies.put(partition, in.readLong()) != null) {
+                    throw new IllegalArgumentException("partition " + partition + " appears twice in the dependencies"
+                            + " of source transaction " + id);
+                }
+            }
+        }
+        return Optional.of(new SourceTransaction(id, index, last, dependencies));
+    }
+
     private static ColumnValue readValue(BinaryDecoder in) throws IOException {
         int index = in.readIndex();
         if (index == NULL_BRANCH) {
@@ -321,8 +406,9 @@ public final class ChangeEnvelopeCodec {
     }
 
     private GenericRecord read(byte[] bytes) {
-        if (isOurs(bytes)) {
-            checkBody(bytes);
+        Schema schema = schemaOf(bytes);
+        if (schema != null) {
+            checkBody(bytes, schema);
         }
         try {
             return decoder.decode(bytes);
@@ -338,11 +424,16 @@ public final class ChangeEnvelopeCodec {
         }
     }
 
-    private static boolean isOurs(byte[] bytes) {
+    /** The schema the bytes were written with, of the formats this Syncline reads; null if none. */
+    private static Schema schemaOf(byte[] bytes) {
         if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
-            return false;
+            return null;
         }
-        return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() == FINGERPRINT;
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (fingerprint == FINGERPRINT) {
+            return SCHEMA;
+        }
+        return fingerprint == FINGERPRINT_V1 ? SCHEMA_V1 : null;
     }
 
     /**
@@ -351,11 +442,11 @@ public final class ChangeEnvelopeCodec {
      * gigabytes; skipping first bounds every length by the bytes really present, and finds
      * trailing bytes.
      */
-    private static void checkBody(byte[] bytes) {
+    private static void checkBody(byte[] bytes, Schema schema) {
         BinaryDecoder body = DecoderFactory.get()
                 .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
         try {
-            GenericDatumReader.skip(SCHEMA, body);
+            GenericDatumReader.skip(schema, body);
             if (!body.isEnd()) {
                 throw new EnvelopeFormatException("record is not a Syncline change envelope: unexpected bytes after"
                         + " the envelope");
@@ -412,15 +503,15 @@ public final class ChangeEnvelopeCodec {
         return indexes;
     }
 
-    private static Schema loadSchema() {
-        try (InputStream in = ChangeEnvelopeCodec.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+    private static Schema loadSchema(String resource) {
+        try (InputStream in = ChangeEnvelopeCodec.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the classpath; the sync-core jar"
+                throw new IllegalStateException(resource + " is missing from the classpath; the sync-core jar"
                         + " is incomplete");
             }
             return new Schema.Parser().parse(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + SCHEMA_RESOURCE, e);
+            throw new UncheckedIOException("could not read " + resource, e);
         }
     }
 }

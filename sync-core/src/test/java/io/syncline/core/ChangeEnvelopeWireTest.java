@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -47,14 +48,55 @@ class ChangeEnvelopeWireTest {
         BinaryMessageDecoder<GenericRecord> genericReader = new BinaryMessageDecoder<>(new GenericData(), SCHEMA);
         for (int i = 0; i < 2_000; i++) {
             ChangeEvent event = randomEvent(random);
-            byte[] ours = codec.encode(event);
-            ByteBuffer theirs = generic.encode(envelope(event));
+            SourceTransaction transaction = random.nextInt(3) == 0 ? null : randomTransaction(random);
+            byte[] ours = codec.encode(event, transaction);
+            ByteBuffer theirs = generic.encode(envelope(event, transaction));
             byte[] oracle = new byte[theirs.remaining()];
             theirs.get(oracle);
             assertThat(ours).as("seed %d, event %d: %s", seed, i, event).isEqualTo(oracle);
-            assertThat(codec.decode(oracle)).as("seed %d, event %d", seed, i).isEqualTo(event);
+            ChangeEnvelopeCodec.Envelope read = codec.decodeEnvelope(oracle);
+            assertThat(read.event()).as("seed %d, event %d", seed, i).isEqualTo(event);
+            assertThat(read.transaction()).as("seed %d, event %d", seed, i).isEqualTo(Optional.ofNullable(transaction));
             assertThat(genericReader.decode(ours).get("table").toString()).isEqualTo(event.table());
         }
+    }
+
+    @Test
+    void readsVersionOneEnvelopesWrittenBeforeTheUpgradeWithoutATransaction() throws IOException {
+        long seed = System.nanoTime();
+        System.out.println("ChangeEnvelopeWireTest v1 seed " + seed);
+        Random random = new Random(seed);
+        Schema v1;
+        try (var in = ChangeEnvelopeCodec.class.getResourceAsStream(ChangeEnvelopeCodec.SCHEMA_V1_RESOURCE)) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("transaction")).isNull();
+        BinaryMessageEncoder<GenericRecord> old = new BinaryMessageEncoder<>(new GenericData(), v1);
+        for (int i = 0; i < 200; i++) {
+            ChangeEvent event = randomEvent(random);
+            GenericData.Record record = new GenericData.Record(v1);
+            GenericRecord current = envelope(event, null);
+            for (Schema.Field field : v1.getFields()) {
+                record.put(field.name(), current.get(field.name()));
+            }
+            record.put("version", ChangeEnvelopeCodec.FORMAT_VERSION_1);
+            ByteBuffer bytes = old.encode(record);
+            byte[] written = new byte[bytes.remaining()];
+            bytes.get(written);
+            ChangeEnvelopeCodec.Envelope read = codec.decodeEnvelope(written);
+            assertThat(read.event()).as("seed %d, event %d", seed, i).isEqualTo(event);
+            assertThat(read.transaction()).isEmpty();
+        }
+    }
+
+    private static SourceTransaction randomTransaction(Random random) {
+        Map<Integer, Long> dependencies = new LinkedHashMap<>();
+        int partitions = random.nextInt(5);
+        for (int p = 0; p < partitions; p++) {
+            dependencies.put(p * 2, (long) random.nextInt(Integer.MAX_VALUE));
+        }
+        return new SourceTransaction(random.nextInt(100_000) + ":0/" + Integer.toHexString(random.nextInt()),
+                random.nextInt(10_000), random.nextBoolean(), dependencies);
     }
 
     private static ChangeEvent randomEvent(Random random) {
@@ -108,7 +150,7 @@ class ChangeEnvelopeWireTest {
     }
 
     /** The envelope as a generic record, built from the schema alone. */
-    private static GenericRecord envelope(ChangeEvent event) {
+    private static GenericRecord envelope(ChangeEvent event, SourceTransaction transaction) {
         GenericData.Record r = new GenericData.Record(SCHEMA);
         r.put("version", ChangeEnvelopeCodec.FORMAT_VERSION);
         r.put("table", event.table());
@@ -138,6 +180,23 @@ class ChangeEnvelopeWireTest {
         r.put("sourcePosition", event.sourcePosition());
         r.put("columnStamps", MetaJson.stamps(event.columnStamps()));
         r.put("counters", MetaJson.counters(event.counters()));
+        if (transaction != null) {
+            Schema txSchema = SCHEMA.getField("transaction").schema().getTypes().get(1);
+            Schema offsetSchema = txSchema.getField("dependencies").schema().getElementType();
+            GenericData.Record tx = new GenericData.Record(txSchema);
+            tx.put("id", transaction.id());
+            tx.put("index", transaction.index());
+            tx.put("last", transaction.last());
+            List<GenericRecord> dependencies = new ArrayList<>();
+            transaction.dependencies().forEach((partition, next) -> {
+                GenericData.Record offset = new GenericData.Record(offsetSchema);
+                offset.put("partition", partition);
+                offset.put("nextOffset", next);
+                dependencies.add(offset);
+            });
+            tx.put("dependencies", dependencies);
+            r.put("transaction", tx);
+        }
         return r;
     }
 

@@ -4,9 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 
 /**
  * The task MBeans of one connector in an MBean server, added up: counters and rates are summed,
@@ -33,6 +36,14 @@ public final class ConnectorMetrics {
     private static final Map<String, String> SOURCE_MAXIMA = attributes(
             "LastCaptureLagMillis", "lagMillis");
 
+    /** Per-origin sink attributes (MXBean maps): summed over tasks, or their largest value. */
+    private static final Map<String, String> SINK_ORIGIN_SUMS = attributes(
+            "TransactionsAppliedByOrigin", "transactionsApplied", "DependencyWaitsByOrigin", "dependencyWaits");
+    private static final Map<String, String> SINK_ORIGIN_MAXIMA = attributes(
+            "AppliedCommitTimeMillisByOrigin", "appliedCommitTimeMillis",
+            "DependencyWaitMaxMillisByOrigin", "dependencyWaitMaxMillis",
+            "DependencyWaitLastMillisByOrigin", "dependencyWaitLastMillis");
+
     private ConnectorMetrics() {
     }
 
@@ -41,7 +52,9 @@ public final class ConnectorMetrics {
      * {@code context} ({@code sink} or {@code source}); empty when no task of it runs in this JVM.
      * Keys: {@code tasks}, {@code eventsPerSecond} and, for a sink, {@code applied},
      * {@code skippedAsDuplicate}, {@code conflicts}, {@code deadLettered}, {@code batches},
-     * {@code lagMillis}, {@code applyBatchLatencyMaxMillis}, {@code lastBatchTimeMillis}; for a source
+     * {@code lagMillis}, {@code applyBatchLatencyMaxMillis}, {@code lastBatchTimeMillis}, {@code origins}
+     * (per origin site: {@code transactionsApplied}, {@code appliedCommitTimeMillis},
+     * {@code dependencyWaits}, {@code dependencyWaitMaxMillis}, {@code dependencyWaitLastMillis}); for a source
      * {@code captured}, {@code emitted}, {@code droppedForeign}, {@code conflictsPublished},
      * {@code lagMillis}. A lag is -1 while unknown.
      */
@@ -59,6 +72,7 @@ public final class ConnectorMetrics {
         Map<String, Object> out = new LinkedHashMap<>();
         long tasks = 0;
         double perSecond = 0;
+        Map<String, Map<String, Long>> origins = new TreeMap<>();
         Map<String, Long> summed = new LinkedHashMap<>();
         Map<String, Long> largest = new LinkedHashMap<>();
         for (ObjectName name : names) {
@@ -74,6 +88,9 @@ public final class ConnectorMetrics {
                 }
                 Object rate = server.getAttribute(name, "EventsPerSecond");
                 taskRate = rate instanceof Number n ? n.doubleValue() : 0;
+                if (sink) {
+                    readOrigins(server, name, origins);
+                }
             } catch (JMException e) {
                 // The task stopped while it was read; it no longer counts.
                 continue;
@@ -90,7 +107,40 @@ public final class ConnectorMetrics {
         sums.forEach((attribute, key) -> out.put(key, summed.getOrDefault(attribute, 0L)));
         maxima.forEach((attribute, key) -> out.put(key, largest.getOrDefault(attribute, -1L)));
         out.put("eventsPerSecond", Math.round(perSecond * 100) / 100.0);
+        if (sink) {
+            out.put("origins", origins);
+        }
         return Optional.of(out);
+    }
+
+    /**
+     * Adds one task's per-origin figures: transactions applied, the applied position (source commit
+     * time of the newest applied transaction), and waits for dependencies.
+     */
+    private static void readOrigins(MBeanServer server, ObjectName name, Map<String, Map<String, Long>> origins)
+            throws JMException {
+        for (Map.Entry<String, String> attribute : SINK_ORIGIN_SUMS.entrySet()) {
+            tabular(server.getAttribute(name, attribute.getKey())).forEach((origin, value) -> origins
+                    .computeIfAbsent(origin, o -> new LinkedHashMap<>()).merge(attribute.getValue(), value, Long::sum));
+        }
+        for (Map.Entry<String, String> attribute : SINK_ORIGIN_MAXIMA.entrySet()) {
+            tabular(server.getAttribute(name, attribute.getKey())).forEach((origin, value) -> origins
+                    .computeIfAbsent(origin, o -> new LinkedHashMap<>()).merge(attribute.getValue(), value, Math::max));
+        }
+    }
+
+    /** An MXBean's {@code Map<String, Long>} attribute, which JMX hands out as tabular data. */
+    private static Map<String, Long> tabular(Object value) {
+        Map<String, Long> map = new LinkedHashMap<>();
+        if (value instanceof TabularData table) {
+            for (Object row : table.values()) {
+                CompositeData entry = (CompositeData) row;
+                map.put(String.valueOf(entry.get("key")), number(entry.get("value")));
+            }
+        } else if (value instanceof Map<?, ?> plain) {
+            plain.forEach((k, v) -> map.put(String.valueOf(k), number(v)));
+        }
+        return map;
     }
 
     private static long number(Object value) {

@@ -51,6 +51,11 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     private final LongAdder batches = new LongAdder();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> byRule = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> transactionsByOrigin = new ConcurrentHashMap<>();
+    private final Map<String, Long> appliedCommitMillisByOrigin = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> dependencyWaitsByOrigin = new ConcurrentHashMap<>();
+    private final Map<String, Long> dependencyWaitMaxMillisByOrigin = new ConcurrentHashMap<>();
+    private final Map<String, Long> dependencyWaitLastMillisByOrigin = new ConcurrentHashMap<>();
     private final AtomicLong lastBatchSize = new AtomicLong();
     private final AtomicLong lastLatencyMillis = new AtomicLong();
     private final LongAccumulator maxLatencyMillis = new LongAccumulator(Math::max, 0);
@@ -87,6 +92,56 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
             skippedByDotCache.add(count);
             rate.record(count);
         }
+    }
+
+    /**
+     * Source transactions of {@code origin} a committed batch applied; {@code newestCommitMicros} is
+     * the source commit time of the newest of them (0 if unknown): the origin's applied position.
+     */
+    public void transactionsApplied(String origin, int transactions, long newestCommitMicros) {
+        transactionsByOrigin.computeIfAbsent(origin, o -> new LongAdder()).add(transactions);
+        if (newestCommitMicros > 0) {
+            appliedCommitMillisByOrigin.merge(origin, newestCommitMicros / 1000, Math::max);
+        }
+    }
+
+    /** A transaction of {@code origin} waited {@code nanos} for a dependency before it could be applied. */
+    public void dependencyWaited(String origin, long nanos) {
+        long millis = Math.max(0, nanos / 1_000_000);
+        dependencyWaitsByOrigin.computeIfAbsent(origin, o -> new LongAdder()).increment();
+        dependencyWaitMaxMillisByOrigin.merge(origin, millis, Math::max);
+        dependencyWaitLastMillisByOrigin.put(origin, millis);
+    }
+
+    @Override
+    public Map<String, Long> getTransactionsAppliedByOrigin() {
+        return sums(transactionsByOrigin);
+    }
+
+    @Override
+    public Map<String, Long> getAppliedCommitTimeMillisByOrigin() {
+        return new TreeMap<>(appliedCommitMillisByOrigin);
+    }
+
+    @Override
+    public Map<String, Long> getDependencyWaitsByOrigin() {
+        return sums(dependencyWaitsByOrigin);
+    }
+
+    @Override
+    public Map<String, Long> getDependencyWaitMaxMillisByOrigin() {
+        return new TreeMap<>(dependencyWaitMaxMillisByOrigin);
+    }
+
+    @Override
+    public Map<String, Long> getDependencyWaitLastMillisByOrigin() {
+        return new TreeMap<>(dependencyWaitLastMillisByOrigin);
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> adders) {
+        Map<String, Long> out = new TreeMap<>();
+        adders.forEach((key, adder) -> out.put(key, adder.sum()));
+        return out;
     }
 
     /** Marks the start of a batch's transaction; hand the value to {@link #batchApplied}. */

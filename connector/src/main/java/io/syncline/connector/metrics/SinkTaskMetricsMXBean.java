@@ -75,4 +75,19 @@ public interface SinkTaskMetricsMXBean {
 
     /** Changes handled per second (applied, skipped, resolved or refused), over the last ~10 s. */
     double getEventsPerSecond();
+
+    /** Source transactions applied, by origin site (records of this site's own counted under it, unapplied). */
+    Map<String, Long> getTransactionsAppliedByOrigin();
+
+    /** By origin: the source commit time of the newest transaction applied, in ms since the epoch. */
+    Map<String, Long> getAppliedCommitTimeMillisByOrigin();
+
+    /** By origin: how many transactions had to wait for a dependency (a change of another origin) first. */
+    Map<String, Long> getDependencyWaitsByOrigin();
+
+    /** By origin: the longest wait of a transaction for its dependencies. */
+    Map<String, Long> getDependencyWaitMaxMillisByOrigin();
+
+    /** By origin: the wait of the latest transaction that waited for its dependencies. */
+    Map<String, Long> getDependencyWaitLastMillisByOrigin();
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -57,7 +58,7 @@ final class DeadLetters {
                     r.event().table(), r.event().dot(), r.reason());
             // Connect's error context headers carry the original position and this message: the site,
             // the table, the change's dot and the database's reason (never the row's values).
-            sent.add(errant.report(sources.apply(r.event()),
+            sent.add(errant.report(rowKeyed(sources.apply(r.event()), r.event()),
                     new DataException("site " + self + " refused the change of " + r.event().table() + " with dot "
                             + r.event().dot() + ": " + r.reason())));
         }
@@ -74,6 +75,16 @@ final class DeadLetters {
             }
         }
         count += rejected.size();
+    }
+
+    /**
+     * The record as the dead-letter topic gets it: keyed by the row ({@code table/key}), whatever
+     * the changes topic is keyed by (the origin site), so refused changes can be found by row.
+     */
+    static SinkRecord rowKeyed(SinkRecord record, ChangeEvent event) {
+        return new SinkRecord(record.topic(), record.kafkaPartition(), Schema.STRING_SCHEMA,
+                event.table() + "/" + event.key(), record.valueSchema(), record.value(), record.kafkaOffset(),
+                record.timestamp(), record.timestampType(), record.headers());
     }
 
     /** How many changes this task set aside so far. */

@@ -30,6 +30,16 @@ final class EnvelopeReader {
      * @throws ConnectException when it cannot be read and there is no dead-letter topic
      */
     Optional<ChangeEvent> read(SinkRecord record) {
+        return readEnvelope(record).map(ChangeEnvelopeCodec.Envelope::event);
+    }
+
+    /**
+     * The envelope of a record (its change, and its source transaction when it names one), or
+     * empty when it could not be read and was set aside.
+     *
+     * @throws ConnectException when it cannot be read and there is no dead-letter topic
+     */
+    Optional<ChangeEnvelopeCodec.Envelope> readEnvelope(SinkRecord record) {
         Object value = record.value();
         try {
             if (!(value instanceof byte[] bytes)) {
@@ -37,7 +47,7 @@ final class EnvelopeReader {
                         : value.getClass().getSimpleName()) + ", not the bytes of a change envelope "
                         + "(use value.converter=org.apache.kafka.connect.converters.ByteArrayConverter)");
             }
-            return Optional.of(codec.decode(bytes));
+            return Optional.of(codec.decodeEnvelope(bytes));
         } catch (EnvelopeFormatException e) {
             ErrantRecordReporter errant = reporter.get();
             if (errant == null) {

@@ -7,6 +7,7 @@ import io.syncline.conflict.coordinator.SiteState;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SinkTaskMetrics;
+import io.syncline.core.ChangeEvent;
 import io.syncline.core.SiteId;
 import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.BatchOutcome;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,20 +35,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies change envelopes at one site. Each {@link #put} is one database transaction: offsets
- * (with the fence epoch), locked meta rows, vector comparison, rows, meta. On start it seeks to
- * the offsets stored in the database; {@link #preCommit} reports only offsets that were applied.
+ * Applies change envelopes at one site, whole source transactions at a time, in causal order. Each
+ * batch is one database transaction: offsets (with the fence epoch), locked meta rows, vector
+ * comparison, rows, meta. On start it seeks to the offsets stored in the database;
+ * {@link #preCommit} reports only offsets that were applied.
  *
- * <p>{@code put} reads as its steps: plan the batch ({@link BatchPlan}: leases, decoding, the dot
- * cache, offsets, partitions to rewind), claim new epochs ({@link EpochClaims}), apply it to the
- * tables as they are now ({@link CurrentShapeApply}), account for it (metrics, applied offsets, the
- * dot cache). The logic lives in those classes.
+ * <p>{@code put} reads as its steps: take the records into the inbox ({@link TransactionInbox}:
+ * leases, decoding, the dot cache, whole transactions, partitions to rewind), plan a batch of the
+ * transactions whose dependencies are met ({@link BatchPlan}), claim new epochs
+ * ({@link EpochClaims}), apply it to the tables as they are now ({@link CurrentShapeApply}), account
+ * for it (metrics, applied offsets, the dot cache). The logic lives in those classes.
  */
 public class SynclineSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(SynclineSinkTask.class);
     /** How long a batch waits before it is retried when a column has not reached this site yet. */
     private static final long SCHEMA_WAIT_MS = 2_000;
+    /** About how many changes one database transaction applies (a larger source transaction goes alone). */
+    static final int BATCH_EVENTS = 4_096;
+    /** Batches one {@code put} may apply before it hands control back to Connect. */
+    private static final int BATCHES_PER_PUT = 8;
 
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     private SynclineSinkConnectorConfig config;
@@ -60,6 +68,11 @@ public class SynclineSinkTask extends SinkTask {
     private EpochClaims epochClaims;
     private DeadLetters deadLetters;
     private BatchApplier batches;
+    private TransactionInbox inbox;
+    private SiteFrontier frontier;
+    private WaitingPartitions waitingPartitions;
+    /** The records of the last put that failed: Connect delivers the very same ones again, already held. */
+    private Collection<SinkRecord> failedPut;
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
     private SinkTaskMetrics metrics;
@@ -104,6 +117,14 @@ public class SynclineSinkTask extends SinkTask {
         batches = pause.aroundApply(new CurrentShapeApply(CurrentShapeApply.Site.of(connection,
                 new TargetColumns(applier.dialect()), applier), deadLetters, self));
         metrics = SinkTaskMetrics.register(config.consumerName(), config.syncGroup(), self.value());
+        inbox = new TransactionInbox(config.consumerName(), self, envelopes::readEnvelope, recentDots, System::nanoTime);
+        frontier = new SiteFrontier(topic -> {
+            Connection c = connection.get();
+            Map<Integer, Long> stored = applier.storedOffsets(c, config.consumerName(), topic);
+            c.commit();
+            return stored;
+        }, System::nanoTime);
+        waitingPartitions = new WaitingPartitions(self);
         LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
                 config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
                         : "leases from " + config.coordinatorPeers());
@@ -123,10 +144,12 @@ public class SynclineSinkTask extends SinkTask {
                 Map<Integer, Long> stored = applier.storedOffsets(c, config.consumerName(), entry.getKey());
                 c.commit();
                 for (TopicPartition tp : entry.getValue()) {
+                    inbox.forget(List.of(tp));
                     Long next = stored.get(tp.partition());
                     if (next != null) {
                         seek.put(tp, next);
                         applied.put(tp, next);
+                        inbox.stored(tp, next);
                     }
                 }
             }
@@ -143,23 +166,52 @@ public class SynclineSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         pausedPartitions.resumeLeased(leases, context);
-        if (records.isEmpty()) {
-            return;
+        if (!sameRecords(records, failedPut)) {
+            inbox.receive(records, leases);
+            pausedPartitions.pause(inbox.unleased(), context);
         }
-        BatchPlan plan = BatchPlan.of(records, config.consumerName(), leases, envelopes::read, recentDots, self);
-        pausedPartitions.pause(plan.unleased(), context);
-        skippedByDotCache(plan.skippedByDotCache());
-        if (!plan.hasOffsets()) {
-            return;
+        failedPut = null;
+        try {
+            for (int i = 0; i < BATCHES_PER_PUT; i++) {
+                BatchPlan plan = inbox.plan(frontier, BATCH_EVENTS);
+                if (!plan.hasOffsets()) {
+                    break;
+                }
+                applyPlan(plan);
+            }
+        } catch (RuntimeException e) {
+            failedPut = records;
+            throw e;
+        } finally {
+            waitingPartitions.update(inbox, context);
         }
+    }
+
+    /** Whether Connect delivers again the very records of a put that failed (they are held already). */
+    private static boolean sameRecords(Collection<SinkRecord> records, Collection<SinkRecord> failed) {
+        if (failed == null || failed.size() != records.size() || records.isEmpty()) {
+            return false;
+        }
+        Iterator<SinkRecord> again = records.iterator();
+        for (SinkRecord record : failed) {
+            if (again.next() != record) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Applies one planned batch in one database transaction, and accounts for it. */
+    private void applyPlan(BatchPlan plan) {
         try {
             epochClaims.claimNew(plan.epochs());
             long began = metrics.batchStarted();
             BatchOutcome.Committed batch = batches.apply(plan);
-            account(plan, batch, records.size(), began);
+            inbox.committed(plan);
+            account(plan, batch, began);
         } catch (FencedException e) {
             // A newer writer holds one of the partitions: nothing of the batch was written. Forget
-            // the leases of the batch; Connect redelivers it and only leases held anew are applied.
+            // the leases of the batch; the next put finds them gone and rewinds those partitions.
             leases.forget(plan.epochs().keySet());
             epochClaims.forget(plan.epochs().keySet());
             throw new RetriableException("site " + self + ": " + e.getMessage(), e);
@@ -170,7 +222,7 @@ public class SynclineSinkTask extends SinkTask {
         } catch (SiteSetupException e) {
             throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
         } catch (SQLException e) {
-            throw failed(e, records.size());
+            throw failed(e, plan.events().size());
         }
     }
 
@@ -180,12 +232,34 @@ public class SynclineSinkTask extends SinkTask {
     }
 
     /** Counts a committed batch; from now on its offsets may be committed and its dots skipped. */
-    private void account(BatchPlan plan, BatchOutcome.Committed batch, int records, long began) {
+    private void account(BatchPlan plan, BatchOutcome.Committed batch, long began) {
         totals = totals.plus(batch.result());
-        metrics.batchApplied(batch.result(), batch.conflicts(), plan.events(), records, began);
+        skippedByDotCache(plan.skippedByDotCache());
+        metrics.batchApplied(batch.result(), batch.conflicts(), plan.events(), plan.events().size(), began);
+        accountTransactions(plan);
         applied.putAll(plan.nextOffsets());
+        frontier.appliedHere(plan.nextOffsets());
         recentDots.rememberApplied(plan.events(), batch.result().rejected());
-        LOG.trace("Applied batch of {} records at {}: {}", records, self, batch.result());
+        LOG.trace("Applied batch of {} changes ({} transactions) at {}: {}", plan.events().size(),
+                plan.transactions().size(), self, batch.result());
+    }
+
+    private void accountTransactions(BatchPlan plan) {
+        Map<String, int[]> counts = new HashMap<>();
+        Map<String, Long> newest = new HashMap<>();
+        for (TransactionInbox.Transaction t : plan.transactions()) {
+            if (t.events().isEmpty()) {
+                continue;
+            }
+            counts.computeIfAbsent(t.origin(), o -> new int[1])[0]++;
+            for (ChangeEvent e : t.events()) {
+                newest.merge(t.origin(), e.commitTimeMicros(), Math::max);
+            }
+        }
+        counts.forEach((origin, n) -> metrics.transactionsApplied(origin, n[0], newest.getOrDefault(origin, 0L)));
+        for (TransactionInbox.Wait wait : plan.waits()) {
+            metrics.dependencyWaited(wait.origin(), wait.nanos());
+        }
     }
 
     /** What a failed batch means for the task: a retry (on a new connection) when the engine says it can help. */
@@ -214,6 +288,8 @@ public class SynclineSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         partitions.forEach(applied::remove);
+        inbox.forget(partitions);
+        waitingPartitions.forget(partitions);
         epochClaims.forget(partitions);
         pausedPartitions.forget(partitions);
         leases.giveUp(partitions);

@@ -2,6 +2,7 @@ package io.syncline.connector.source;
 
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.apply.RowMetaTable;
 import io.syncline.core.site.TableRef;
 import java.util.HashMap;
@@ -15,8 +16,14 @@ import java.util.regex.Pattern;
 final class CaptureSettings {
 
     static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
+    private static final String TRANSACTION_TOPIC = "transaction";
 
     private CaptureSettings() {
+    }
+
+    /** The topic Debezium's transaction BEGIN and END markers go to (they never leave the source task). */
+    static String transactionTopic(SynclineSourceConnectorConfig config) {
+        return config.capturePrefix() + "." + TRANSACTION_TOPIC;
     }
 
     static Map<String, String> debezium(SynclineSourceConnectorConfig config, String connectorName) {
@@ -55,6 +62,7 @@ final class CaptureSettings {
         seen.forEach(db -> databases.add(Pattern.quote(db)));
         tables.add(Pattern.quote(RowMetaTable.NAME));
         tables.add(Pattern.quote(ConflictsTable.NAME));
+        tables.add(Pattern.quote(OffsetsTable.NAME));
         props.put("database.include.list", databases.toString());
         props.put("table.include.list", tables.toString());
         props.put("snapshot.mode", "no_data");
@@ -73,7 +81,9 @@ final class CaptureSettings {
         props.put("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         props.put("max.batch.size", "4096");
         props.put("max.queue.size", "16384");
-        props.put("provide.transaction.metadata", "false");
+        // Transaction boundaries: every change names its transaction, and an END marker closes it.
+        props.put("provide.transaction.metadata", "true");
+        props.put("topic.transaction", TRANSACTION_TOPIC);
         props.put("heartbeat.interval.ms", "10000");
         props.put("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
         props.put("include.unknown.datatypes", "false");
@@ -102,6 +112,7 @@ final class CaptureSettings {
         }
         tables.add(Pattern.quote(RowMetaTable.NAME));
         tables.add(Pattern.quote(ConflictsTable.NAME));
+        tables.add(Pattern.quote(OffsetsTable.NAME));
         props.put("table.include.list", tables.toString());
         // Sites start from the same data; history before the slot existed is not shipped.
         props.put("snapshot.mode", "no_data");
@@ -116,7 +127,9 @@ final class CaptureSettings {
         props.put("max.batch.size", "4096");
         props.put("max.queue.size", "16384");
         props.put("slot.drop.on.stop", "false");
-        props.put("provide.transaction.metadata", "false");
+        // Transaction boundaries: every change names its transaction, and an END marker closes it.
+        props.put("provide.transaction.metadata", "true");
+        props.put("topic.transaction", TRANSACTION_TOPIC);
         // A site that only receives changes emits nothing of its own; heartbeats carry the capture's
         // position to Kafka so the stored offset, and with it the replication slot, keeps moving.
         props.put("heartbeat.interval.ms", "10000");

@@ -8,6 +8,7 @@ import io.syncline.connector.metrics.SourceTaskMetrics;
 import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.apply.Engine;
+import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.site.PostgresPublication;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -28,15 +30,20 @@ import org.slf4j.LoggerFactory;
  * Captures one site's own writes: runs Debezium's PostgreSQL task (pgoutput) or MariaDB task
  * (binary log, chosen by {@code database.engine}), pairs each row
  * change with its meta change, drops what another site wrote, and emits one Avro change envelope
- * per row change to {@code <group>.changes}, keyed by table and primary key.
+ * per row change to {@code <group>.changes}, keyed by the origin site: each site's changes are one
+ * ordered stream, in its commit order. Every envelope carries its source transaction
+ * ({@link TransactionStamps}): receiving sites apply a transaction whole, after what it depends on.
  */
 public class SynclineSourceTask extends SourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(SynclineSourceTask.class);
+    private static final String OFFSETS_TABLE = "offsets";
 
     private final ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
     private SourceTask capture;
     private ChangePairing pairing;
+    private TransactionStamps stamps;
+    private String transactionTopic;
     private AckChain chain;
     private String topic;
     private String conflictsTopic;
@@ -62,6 +69,8 @@ public class SynclineSourceTask extends SourceTask {
         if (config.engine() == Engine.POSTGRES) {
             preparePublication(config);
         }
+        stamps = new TransactionStamps(appliedOffsets(config));
+        transactionTopic = CaptureSettings.transactionTopic(config);
         capture = switch (config.engine()) {
             case POSTGRES -> new PostgresConnectorTask();
             case MARIADB -> new MariaDbConnectorTask();
@@ -91,6 +100,20 @@ public class SynclineSourceTask extends SourceTask {
         }
     }
 
+    /**
+     * How far this site's sink had applied the changes topic when the capture starts: the stream it
+     * resumes may begin after the last offsets change it would have seen, so the table itself is
+     * the floor (a later value only makes the first transactions' dependencies stricter).
+     */
+    private static Map<Integer, Long> appliedOffsets(SynclineSourceConnectorConfig config) {
+        try (Connection connection = config.connect()) {
+            return OffsetsTable.highestStored(connection, config.changesTopic());
+        } catch (SQLException e) {
+            throw new RetriableException("site " + config.siteId() + ": could not read syncline.offsets (SQLSTATE "
+                    + e.getSQLState() + ": " + e.getMessage() + "); the task will retry", e);
+        }
+    }
+
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         List<SourceRecord> captured = capture.poll();
@@ -102,7 +125,20 @@ public class SynclineSourceTask extends SourceTask {
         List<SourceRecord> out = new ArrayList<>();
         for (SourceRecord record : captured) {
             chain.captured(record);
+            if (transactionTopic.equals(record.topic())) {
+                transactionMarker(record, out);
+                continue;
+            }
+            if (offsetsChange(record)) {
+                chain.drop(record);
+                continue;
+            }
             if (record.topic() != null && record.topic().startsWith(CaptureSettings.HEARTBEAT_PREFIX)) {
+                if (stamps.holding()) {
+                    // Its position is past the held event's: committed first, it would let a restart skip it.
+                    chain.drop(record);
+                    continue;
+                }
                 SourceRecord heartbeat = new SourceRecord(record.sourcePartition(), record.sourceOffset(),
                         heartbeatTopic, null, Schema.STRING_SCHEMA, siteId, Schema.BYTES_SCHEMA, new byte[0],
                         System.currentTimeMillis());
@@ -122,10 +158,7 @@ public class SynclineSourceTask extends SourceTask {
             }
             if (outcome.paired().isPresent()) {
                 ChangePairing.Paired paired = outcome.paired().get();
-                SourceRecord envelope = toRecord(paired.event(), record);
-                chain.emit(envelope, paired.carried());
-                out.add(envelope);
-                metrics.emitted(paired.event());
+                emit(stamps.event(paired.event(), transactionIdOf(record), paired.carried()), out);
             }
         }
         emitted += out.size();
@@ -135,11 +168,67 @@ public class SynclineSourceTask extends SourceTask {
         return out.isEmpty() ? null : out;
     }
 
-    private SourceRecord toRecord(ChangeEvent event, SourceRecord last) {
-        String key = event.table() + "/" + event.key();
+    private void emit(List<TransactionStamps.Stamped> ready, List<SourceRecord> out) {
+        for (TransactionStamps.Stamped stamped : ready) {
+            SourceRecord envelope = toRecord(stamped);
+            chain.emit(envelope, stamped.carried());
+            out.add(envelope);
+            metrics.emitted(stamped.event());
+        }
+    }
+
+    /** Debezium's BEGIN or END of a transaction: an END releases the transaction's last event. */
+    private void transactionMarker(SourceRecord record, List<SourceRecord> out) {
+        if (record.value() instanceof Struct marker && "END".equals(marker.getString("status"))) {
+            List<TransactionStamps.Stamped> last = stamps.end(marker.getString("id"), record);
+            if (!last.isEmpty()) {
+                emit(last, out);
+                return;
+            }
+        }
+        chain.drop(record);
+    }
+
+    /** A change of {@code syncline.offsets}: how far this site's sink has applied a partition of the changes topic. */
+    private boolean offsetsChange(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null) {
+            return false;
+        }
+        Struct source = value.getStruct("source");
+        if (!OFFSETS_TABLE.equals(source.getString("table")) || !"syncline".equals(namespaceOf(source))) {
+            return false;
+        }
+        Struct after = value.schema().field("after") == null ? null : value.getStruct("after");
+        if (after != null && topic.equals(after.getString("topic")) && after.get("next_offset") != null) {
+            stamps.applied(((Number) after.get("kafka_partition")).intValue(),
+                    ((Number) after.get("next_offset")).longValue());
+        }
+        return true;
+    }
+
+    private static String namespaceOf(Struct source) {
+        if (source.schema().field("schema") != null && source.get("schema") != null) {
+            return source.getString("schema");
+        }
+        return source.schema().field("db") == null ? null : source.getString("db");
+    }
+
+    /** The id of the transaction Debezium's metadata names for a change, or null when it names none. */
+    private static String transactionIdOf(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("transaction") == null) {
+            return null;
+        }
+        Struct transaction = value.getStruct("transaction");
+        return transaction == null ? null : transaction.getString("id");
+    }
+
+    private SourceRecord toRecord(TransactionStamps.Stamped stamped) {
+        ChangeEvent event = stamped.event();
+        // The last captured record the event carries gives the position to resume from.
+        SourceRecord last = stamped.carried().get(stamped.carried().size() - 1);
         long timestampMs = event.commitTimeMicros() > 0 ? event.commitTimeMicros() / 1000 : System.currentTimeMillis();
-        return new SourceRecord(last.sourcePartition(), last.sourceOffset(), topic, null, Schema.STRING_SCHEMA, key,
-                Schema.BYTES_SCHEMA, codec.encode(event), timestampMs);
+        return new SourceRecord(last.sourcePartition(), last.sourceOffset(), topic, null, Schema.STRING_SCHEMA,
+                event.origin().value(), Schema.BYTES_SCHEMA, codec.encode(event, stamped.transaction()), timestampMs);
     }
 
     /** A row of the site's conflict log, published as JSON to {@code <group>.conflicts}. */

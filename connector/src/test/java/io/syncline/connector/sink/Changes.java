@@ -5,9 +5,11 @@ import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
+import io.syncline.core.SourceTransaction;
 import io.syncline.core.VersionVector;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -32,6 +34,19 @@ final class Changes {
     /** The record at {@code offset} of partition {@code partition} that carries {@code event}'s envelope. */
     static SinkRecord record(int partition, long offset, ChangeEvent event) {
         return record(partition, offset, (Object) CODEC.encode(event));
+    }
+
+    /** The record at {@code offset} of {@code partition} that carries {@code event} as part of source transaction {@code tx}. */
+    static SinkRecord record(int partition, long offset, ChangeEvent event, SourceTransaction tx) {
+        return record(partition, offset, (Object) CODEC.encode(event, tx));
+    }
+
+    /** The plan of one put of {@code records}, every partition leased with epoch 1, nothing applied before. */
+    static BatchPlan plan(List<SinkRecord> records, SiteId self) {
+        TransactionInbox inbox = new TransactionInbox("sink", self, new EnvelopeReader(() -> null)::readEnvelope,
+                new RecentDots(10), () -> 0L);
+        inbox.receive(records, tp -> OptionalLong.of(1));
+        return inbox.plan(tp -> 0L, 1_000);
     }
 
     /** A record with any value, e.g. one that is no envelope. */

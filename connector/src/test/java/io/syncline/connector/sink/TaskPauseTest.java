@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,7 @@ class TaskPauseTest {
     Path dir;
 
     private static BatchPlan plan(boolean withChanges) {
-        return BatchPlan.of(List.of(record(0, 1, upsert(withChanges ? "east" : "west", 1, 1))), "sink",
-                tp -> OptionalLong.of(1), new EnvelopeReader(() -> null)::read, new RecentDots(10), WEST);
+        return Changes.plan(List.of(record(0, 1, upsert(withChanges ? "east" : "west", 1, 1))), WEST);
     }
 
     @Test

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  */
 public final class OffsetsTable {
 
+    /** The table's qualified name. */
+    public static final String NAME = "syncline.offsets";
+
     /**
      * One partition's stored position.
      *
@@ -66,6 +69,9 @@ public final class OffsetsTable {
     private static final String STORED = "SELECT kafka_partition, next_offset "
             + "FROM syncline.offsets WHERE consumer = ? AND topic = ? AND next_offset IS NOT NULL";
 
+    private static final String HIGHEST_STORED = "SELECT kafka_partition, max(next_offset) FROM "
+            + "syncline.offsets WHERE topic = ? AND next_offset IS NOT NULL GROUP BY kafka_partition";
+
     private static final String LOWEST_STORED = "SELECT kafka_partition, min(next_offset) FROM "
             + "syncline.offsets WHERE topic = ? AND next_offset IS NOT NULL GROUP BY kafka_partition";
 
@@ -99,11 +105,19 @@ public final class OffsetsTable {
     }
 
     /**
+     * Per partition of a topic, the highest next offset any consumer at the site stored: how far the
+     * site has applied it (a capture's floor for the dependencies of the site's own transactions).
+     */
+    public static Map<Integer, Long> highestStored(Connection connection, String topic) throws SQLException {
+        return perPartition(connection, HIGHEST_STORED, topic);
+    }
+
+    /**
      * Per partition of a topic, the lowest next offset any consumer at the site stored; a partition
      * only claimed is left out.
      */
     public static Map<Integer, Long> lowestStored(Connection connection, String topic) throws SQLException {
-        return lowest(connection, LOWEST_STORED, topic);
+        return perPartition(connection, LOWEST_STORED, topic);
     }
 
     /**
@@ -111,7 +125,7 @@ public final class OffsetsTable {
      * consumer has only claimed counts as 0 (nothing applied yet).
      */
     public static Map<Integer, Long> lowestPositions(Connection connection, String topic) throws SQLException {
-        return lowest(connection, LOWEST_POSITIONS, topic);
+        return perPartition(connection, LOWEST_POSITIONS, topic);
     }
 
     /** Stores where a new consumer starts, by partition, with epoch 0 (no writer holds the partitions yet). */
@@ -155,7 +169,7 @@ public final class OffsetsTable {
         return positions;
     }
 
-    private static Map<Integer, Long> lowest(Connection connection, String sql, String topic) throws SQLException {
+    private static Map<Integer, Long> perPartition(Connection connection, String sql, String topic) throws SQLException {
         Map<Integer, Long> offsets = new TreeMap<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, topic);

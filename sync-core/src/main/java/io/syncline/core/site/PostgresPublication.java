@@ -1,6 +1,7 @@
 package io.syncline.core.site;
 
 import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.apply.RowMetaTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * The publication a PostgreSQL site's capture reads: the synced tables, the conflict log, and
- * only those meta entries an application wrote here ({@code WHERE (local_write)}).
+ * The publication a PostgreSQL site's capture reads: the synced tables, the conflict log, the
+ * sink's applied offsets, and only those meta entries an application wrote here
+ * ({@code WHERE (local_write)}).
  *
  * <p>A Syncline apply writes its meta entries with {@code local_write = false}, so the server
  * leaves them out of the stream: the capture never decodes the meta of an applied change, and the
@@ -52,6 +54,8 @@ public final class PostgresPublication {
         }
         list.add(RowMetaTable.NAME + (filtered ? " WHERE (" + META_FILTER + ")" : ""));
         list.add(ConflictsTable.NAME);
+        // The site's applied positions: the capture stamps each local transaction with them (its dependencies).
+        list.add(OffsetsTable.NAME);
         String name = SqlIdentifiers.quote(publication);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);

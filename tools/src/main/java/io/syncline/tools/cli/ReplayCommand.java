@@ -96,13 +96,15 @@ final class ReplayCommand {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue;
                     }
+                    byte[] change;
                     try {
-                        codec.decode(r.value());
+                        // Replayed alone, outside its source transaction (whose other changes were applied).
+                        change = codec.encode(codec.decode(r.value()));
                     } catch (EnvelopeFormatException e) {
                         left++;
                         continue;
                     }
-                    producer.send(new ProducerRecord<>(changes, r.key(), r.value())).get();
+                    producer.send(new ProducerRecord<>(changes, r.key(), change)).get();
                     replayed++;
                 }
             }
