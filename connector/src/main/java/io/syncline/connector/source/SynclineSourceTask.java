@@ -180,7 +180,7 @@ public class SynclineSourceTask extends SourceTask {
     /** Debezium's BEGIN or END of a transaction: an END releases the transaction's last event. */
     private void transactionMarker(SourceRecord record, List<SourceRecord> out) {
         if (record.value() instanceof Struct marker && "END".equals(marker.getString("status"))) {
-            List<TransactionStamps.Stamped> last = stamps.end(marker.getString("id"), record);
+            List<TransactionStamps.Stamped> last = stamps.end(record);
             if (!last.isEmpty()) {
                 emit(last, out);
                 return;
@@ -213,12 +213,23 @@ public class SynclineSourceTask extends SourceTask {
         return source.schema().field("db") == null ? null : source.getString("db");
     }
 
-    /** The id of the transaction Debezium's metadata names for a change, or null when it names none. */
+    /**
+     * The origin's id of a change's transaction, the same for all of its changes and across a
+     * capture restart: PostgreSQL's transaction id (Debezium's own transaction id there names the
+     * LSN of each change too), a MariaDB transaction's GTID; else Debezium's metadata; null if none.
+     */
     private static String transactionIdOf(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("transaction") == null) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null) {
             return null;
         }
-        Struct transaction = value.getStruct("transaction");
+        Struct source = value.getStruct("source");
+        if (source.schema().field("txId") != null && source.get("txId") != null) {
+            return "xid:" + source.get("txId");
+        }
+        if (source.schema().field("gtid") != null && source.get("gtid") != null) {
+            return "gtid:" + source.get("gtid");
+        }
+        Struct transaction = value.schema().field("transaction") == null ? null : value.getStruct("transaction");
         return transaction == null ? null : transaction.getString("id");
     }
 

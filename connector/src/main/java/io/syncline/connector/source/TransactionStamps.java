@@ -25,8 +25,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  *
  * <pre>{@code
  * TransactionStamps stamps = new TransactionStamps(Map.of(0, 1042L));
- * stamps.event(event, "571:0/16B3748", carried);   // nothing yet: the event is held
- * stamps.end("571:0/16B3748", endRecord);          // the event, marked last
+ * stamps.event(event, "xid:571", carried);          // nothing yet: the event is held
+ * stamps.end(endRecord);                           // the event, marked last
  * }</pre>
  */
 final class TransactionStamps {
@@ -83,11 +83,14 @@ final class TransactionStamps {
     }
 
     /**
-     * Debezium's END marker of transaction {@code txId}: the held event, marked last, carries the
-     * marker; empty when the transaction shipped nothing (it was all applied changes).
+     * Debezium's END marker of the transaction the capture is in: the held event, marked last,
+     * carries the marker; empty when the transaction shipped nothing (it was all applied changes).
+     * Markers come in the stream's order, right after their transaction's last change, so the
+     * marker's own id (whose form differs by connector and version) is not needed to match them.
      */
-    List<Stamped> end(String txId, SourceRecord marker) {
-        if (held == null || !held.txId().equals(txId)) {
+    List<Stamped> end(SourceRecord marker) {
+        if (held == null) {
+            currentTx = null;
             return List.of();
         }
         currentTx = null;

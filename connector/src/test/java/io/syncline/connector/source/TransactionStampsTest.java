@@ -44,7 +44,7 @@ class TransactionStampsTest {
         });
 
         SourceRecord end = captured(3);
-        List<TransactionStamps.Stamped> last = stamps.end("t1", end);
+        List<TransactionStamps.Stamped> last = stamps.end(end);
         assertThat(last).singleElement().satisfies(s -> {
             assertThat(s.transaction()).isEqualTo(new SourceTransaction("t1", 1, true, Map.of(0, 10L)));
             assertThat(s.carried()).endsWith(end);
@@ -59,11 +59,11 @@ class TransactionStampsTest {
         stamps.applied(0, 20);
         stamps.event(event(1), "t1", List.of(captured(1)));
         stamps.applied(1, 9);
-        List<TransactionStamps.Stamped> last = stamps.end("t1", captured(2));
+        List<TransactionStamps.Stamped> last = stamps.end(captured(2));
         assertThat(last.get(0).transaction().dependencies()).isEqualTo(Map.of(0, 25L, 1, 7L));
 
         stamps.event(event(2), "t2", List.of(captured(3)));
-        assertThat(stamps.end("t2", captured(4)).get(0).transaction().dependencies()).isEqualTo(Map.of(0, 25L, 1, 9L));
+        assertThat(stamps.end(captured(4)).get(0).transaction().dependencies()).isEqualTo(Map.of(0, 25L, 1, 9L));
     }
 
     @Test
@@ -71,13 +71,13 @@ class TransactionStampsTest {
         stamps.event(event(1), "t1", List.of(captured(1)));
         List<TransactionStamps.Stamped> released = stamps.event(event(2), "t2", List.of(captured(2)));
         assertThat(released).singleElement().satisfies(s -> assertThat(s.transaction().last()).isTrue());
-        assertThat(stamps.end("t2", captured(3)).get(0).transaction()).isEqualTo(new SourceTransaction("t2", 0, true,
+        assertThat(stamps.end(captured(3)).get(0).transaction()).isEqualTo(new SourceTransaction("t2", 0, true,
                 Map.of(0, 10L)));
     }
 
     @Test
     void anEndOfATransactionThatShippedNothingReleasesNothing() {
-        assertThat(stamps.end("t9", captured(1))).isEmpty();
+        assertThat(stamps.end(captured(1))).isEmpty();
     }
 
     @Test
