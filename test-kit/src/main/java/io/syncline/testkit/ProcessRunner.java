@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +38,16 @@ public final class ProcessRunner {
      *     within {@code timeout} (it is then killed), or cannot be started at all
      */
     public static String run(Duration timeout, List<String> command) {
+        return run(timeout, command, Map.of());
+    }
+
+    /**
+     * Runs {@code command} with extra environment variables (e.g. a client's password, which then
+     * never shows in a command line or a log) and returns its merged output when it exits with 0.
+     *
+     * @throws ProcessFailedException as {@link #run(Duration, List)}
+     */
+    public static String run(Duration timeout, List<String> command, Map<String, String> environment) {
         Objects.requireNonNull(timeout, "timeout");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command was empty, must name a program to run");
@@ -45,7 +56,9 @@ public final class ProcessRunner {
         try {
             output = Files.createTempFile("syncline-process-", ".log");
             LOG.debug("Running {}", command);
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -26,7 +26,8 @@ public final class ConnectorMetrics {
 
     private static final Map<String, String> SINK_SUMS = attributes(
             "Applied", "applied", "SkippedAsDuplicate", "skippedAsDuplicate", "Conflicts", "conflicts",
-            "DeadLettered", "deadLettered", "Batches", "batches");
+            "DeadLettered", "deadLettered", "Batches", "batches",
+            "PartitionsWaitingForDependencies", "partitionsWaitingForDependencies", "RecordsHeld", "recordsHeld");
     private static final Map<String, String> SINK_MAXIMA = attributes(
             "LagMillis", "lagMillis", "ApplyBatchLatencyMaxMillis", "applyBatchLatencyMaxMillis",
             "LastBatchTimeMillis", "lastBatchTimeMillis");
@@ -52,6 +53,7 @@ public final class ConnectorMetrics {
      * {@code context} ({@code sink} or {@code source}); empty when no task of it runs in this JVM.
      * Keys: {@code tasks}, {@code eventsPerSecond} and, for a sink, {@code applied},
      * {@code skippedAsDuplicate}, {@code conflicts}, {@code deadLettered}, {@code batches},
+     * {@code partitionsWaitingForDependencies}, {@code recordsHeld},
      * {@code lagMillis}, {@code applyBatchLatencyMaxMillis}, {@code lastBatchTimeMillis}, {@code origins}
      * (per origin site: {@code transactionsApplied}, {@code appliedCommitTimeMillis},
      * {@code dependencyWaits}, {@code dependencyWaitMaxMillis}, {@code dependencyWaitLastMillis}); for a source

@@ -57,6 +57,8 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     private final Map<String, Long> dependencyWaitMaxMillisByOrigin = new ConcurrentHashMap<>();
     private final Map<String, Long> dependencyWaitLastMillisByOrigin = new ConcurrentHashMap<>();
     private final AtomicLong lastBatchSize = new AtomicLong();
+    private final AtomicLong partitionsWaiting = new AtomicLong();
+    private final AtomicLong recordsHeld = new AtomicLong();
     private final AtomicLong lastLatencyMillis = new AtomicLong();
     private final LongAccumulator maxLatencyMillis = new LongAccumulator(Math::max, 0);
     private final AtomicLong lagMillis = new AtomicLong(-1);
@@ -111,6 +113,22 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
         dependencyWaitsByOrigin.computeIfAbsent(origin, o -> new LongAdder()).increment();
         dependencyWaitMaxMillisByOrigin.merge(origin, millis, Math::max);
         dependencyWaitLastMillisByOrigin.put(origin, millis);
+    }
+
+    /** After each put: partitions whose next transaction waits for a dependency, and records held unapplied. */
+    public void held(int waitingPartitions, int records) {
+        partitionsWaiting.set(waitingPartitions);
+        recordsHeld.set(records);
+    }
+
+    @Override
+    public int getPartitionsWaitingForDependencies() {
+        return (int) partitionsWaiting.get();
+    }
+
+    @Override
+    public int getRecordsHeld() {
+        return (int) recordsHeld.get();
     }
 
     @Override

@@ -76,6 +76,12 @@ public interface SinkTaskMetricsMXBean {
     /** Changes handled per second (applied, skipped, resolved or refused), over the last ~10 s. */
     double getEventsPerSecond();
 
+    /** Partitions whose next complete transaction waits for a change of another origin to be applied first. */
+    int getPartitionsWaitingForDependencies();
+
+    /** Records received and not applied yet: transactions still incomplete or waiting for dependencies. */
+    int getRecordsHeld();
+
     /** Source transactions applied, by origin site (records of this site's own counted under it, unapplied). */
     Map<String, Long> getTransactionsAppliedByOrigin();
 

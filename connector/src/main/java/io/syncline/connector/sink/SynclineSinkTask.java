@@ -184,6 +184,7 @@ public class SynclineSinkTask extends SinkTask {
             throw e;
         } finally {
             waitingPartitions.update(inbox, context);
+            metrics.held(inbox.waiting().size(), inbox.held());
         }
     }
 

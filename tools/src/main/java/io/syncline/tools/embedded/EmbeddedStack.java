@@ -159,6 +159,11 @@ public final class EmbeddedStack implements AutoCloseable {
             return new Options(SiteSpec.parseList(sites), "demo", 4, defaultPluginPath(), defaultConfigSamples());
         }
 
+        /** With {@code count} partitions of the changes topic. */
+        public Options withPartitions(int count) {
+            return new Options(sites, group, count, pluginPath, configSamples, coordinators, workers);
+        }
+
         public Options withGroup(String newGroup) {
             return new Options(sites, newGroup, partitions, pluginPath, configSamples, coordinators, workers);
         }
