@@ -243,6 +243,19 @@ final class StatusCommand {
                                 ? ", " + capture.path("behindBytes").asLong() + " bytes of WAL not yet confirmed" : ""));
             }
         }
+        JsonNode sink = site.path("metrics").path("sink");
+        if (sink.path("partitionsWaitingForDependencies").asLong(0) > 0) {
+            parts.add(sink.path("partitionsWaitingForDependencies").asLong() + " partition(s) waiting for a dependency ("
+                    + sink.path("recordsHeld").asLong() + " records held)");
+        }
+        sink.path("origins").fields().forEachRemaining(origin -> {
+            JsonNode o = origin.getValue();
+            String waits = o.path("dependencyWaits").asLong(0) == 0 ? ""
+                    : ", " + o.path("dependencyWaits").asLong() + " waited for a dependency (longest "
+                            + o.path("dependencyWaitMaxMillis").asLong() + " ms)";
+            parts.add("from " + origin.getKey() + ": " + o.path("transactionsApplied").asLong(0) + " transactions"
+                    + waits);
+        });
         if (site.path("lastAppliedAgeMillis").isNumber()) {
             parts.add(String.format(Locale.ROOT, "last batch applied %.1f s ago",
                     site.path("lastAppliedAgeMillis").asLong() / 1000.0));

@@ -56,6 +56,18 @@ class StatusCommandTest {
     }
 
     @Test
+    void showsPerOriginTransactionsAndWhatWaitsForADependency() throws Exception {
+        JsonNode status = json(RUNNING.replace("\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0}}",
+                "\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0},\"sink\":{"
+                        + "\"partitionsWaitingForDependencies\":1,\"recordsHeld\":7,\"origins\":{"
+                        + "\"b\":{\"transactionsApplied\":40,\"dependencyWaits\":2,\"dependencyWaitMaxMillis\":35},"
+                        + "\"c\":{\"transactionsApplied\":9,\"dependencyWaits\":0}}}}"));
+        assertThat(render(status)).contains("1 partition(s) waiting for a dependency (7 records held); "
+                + "from b: 40 transactions, 2 waited for a dependency (longest 35 ms); from c: 9 transactions; "
+                + "last batch applied 1.5 s ago");
+    }
+
+    @Test
     void aFailedTaskOrAnUnreachableDatabaseIsExitOneWithTheReason() throws Exception {
         JsonNode status = json(RUNNING.replace("\"tasks\":[{\"id\":0,\"state\":\"RUNNING\",\"workerId\":\"w:8083\"}]}]",
                 "\"tasks\":[{\"id\":0,\"state\":\"FAILED\",\"workerId\":\"w:8083\",\"trace\":\"ConnectException: boom\"}]}]")
