@@ -166,10 +166,9 @@ public class SynclineSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         pausedPartitions.resumeLeased(leases, context);
-        if (!sameRecords(records, failedPut)) {
-            inbox.receive(records, leases);
-            pausedPartitions.pause(inbox.unleased(), context);
-        }
+        // Connect hands a failed put's records again: they are held already, only the leases are looked at anew.
+        inbox.receive(sameRecords(records, failedPut) ? List.of() : records, leases);
+        pausedPartitions.pause(inbox.unleased(), context);
         failedPut = null;
         try {
             for (int i = 0; i < BATCHES_PER_PUT; i++) {
