@@ -231,7 +231,9 @@ final class ParentDeleteWins {
         int removed = 0;
         for (ForeignKey key : keysOf(table)) {
             boolean refuses = key.onDelete().refusesParentDelete();
-            if (!key.parent().equals(table) || !(refuses || key.onDelete() == ForeignKey.OnDelete.CASCADE)) {
+            boolean cascades = key.onDelete() == ForeignKey.OnDelete.CASCADE;
+            if (!key.parent().equals(table) || !(refuses || cascades)
+                    || (cascades && !refusesDeletes(key.child(), new HashSet<>()))) {
                 continue;
             }
             List<ColumnValue> values = valuesOf(row, key.parentColumns());
@@ -253,6 +255,27 @@ final class ParentDeleteWins {
             }
         }
         return removed;
+    }
+
+    /**
+     * Whether deleting a row of {@code table} can be refused: a RESTRICT or NO ACTION key references it,
+     * or a CASCADE key of a table where that holds. Keeps the rule from reading cascaded children that
+     * the database deletes without any refusal.
+     */
+    private boolean refusesDeletes(TableRef table, Set<TableRef> seen) throws SQLException {
+        if (!seen.add(table)) {
+            return false;
+        }
+        for (ForeignKey key : keysOf(table)) {
+            if (!key.parent().equals(table)) {
+                continue;
+            }
+            if (key.onDelete().refusesParentDelete()
+                    || (key.onDelete() == ForeignKey.OnDelete.CASCADE && refusesDeletes(key.child(), seen))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes one child row, makes its meta entry a tombstone of the version it had, and logs it. */

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * would send them: a batch writes parents before children whatever its order, and a change the keys
  * refuse because of a concurrent write elsewhere is a {@code foreign-key} conflict settled by "the
  * parent's deletion wins", never a refused change. The schema is customers, orders (RESTRICT to
- * customers), order lines (CASCADE), payments (RESTRICT) with refunds (RESTRICT to payments) and order
- * notes (SET NULL); every test uses its own tables.
+ * customers), order lines (CASCADE) with reservations (RESTRICT to lines), payments (RESTRICT) with
+ * refunds (RESTRICT to payments) and order notes (SET NULL); every test uses its own tables.
  */
 abstract class AbstractForeignKeyApplierIT {
 
@@ -50,6 +50,7 @@ abstract class AbstractForeignKeyApplierIT {
     private String payments;
     private String refunds;
     private String notes;
+    private String reservations;
     private SiteApplier applier;
 
     /** The site's engine. */
@@ -72,6 +73,7 @@ abstract class AbstractForeignKeyApplierIT {
         payments = p + "payments";
         refunds = p + "refunds";
         notes = p + "order_notes";
+        reservations = p + "reservations";
         try (Connection c = connect()) {
             execute(c, "CREATE TABLE public." + customers + " (id bigint PRIMARY KEY, name varchar(100))"
                             + tableOptions(),
@@ -89,9 +91,12 @@ abstract class AbstractForeignKeyApplierIT {
                             + " (id) ON DELETE RESTRICT)" + tableOptions(),
                     "CREATE TABLE public." + notes + " (id bigint PRIMARY KEY, order_id bigint, "
                             + "body varchar(100), FOREIGN KEY (order_id) REFERENCES public." + orders
-                            + " (id) ON DELETE SET NULL)" + tableOptions());
+                            + " (id) ON DELETE SET NULL)" + tableOptions(),
+                    "CREATE TABLE public." + reservations + " (id bigint PRIMARY KEY, line_id bigint NOT NULL, "
+                            + "FOREIGN KEY (line_id) REFERENCES public." + lines + " (id) ON DELETE RESTRICT)"
+                            + tableOptions());
             List<TableRef> tables = new ArrayList<>();
-            for (String table : List.of(customers, orders, lines, payments, refunds, notes)) {
+            for (String table : List.of(customers, orders, lines, payments, refunds, notes, reservations)) {
                 tables.add(TableRef.parse("public." + table));
             }
             engine().installer(A, "shop").install(c, tables, Map.of());
@@ -176,7 +181,8 @@ abstract class AbstractForeignKeyApplierIT {
                     upsert(orders, 30, cols("id", 30L, "customer_id", 1L, "note", "n"), "b:2")));
             local("INSERT INTO public." + payments + " VALUES (31, 30, 900)",
                     "INSERT INTO public." + refunds + " VALUES (32, 31, 100)",
-                    "INSERT INTO public." + lines + " VALUES (33, 30, 'kept by nobody')",
+                    "INSERT INTO public." + lines + " VALUES (33, 30, 'reserved')",
+                    "INSERT INTO public." + reservations + " VALUES (37, 33)",
                     "INSERT INTO public." + notes + " VALUES (34, 30, 'outlives the order')",
                     "INSERT INTO public." + orders + " VALUES (35, 1, 'another order')",
                     "INSERT INTO public." + payments + " VALUES (36, 35, 50)");
@@ -186,13 +192,21 @@ abstract class AbstractForeignKeyApplierIT {
 
             assertThat(outcome.result().rejected()).isEmpty();
             assertThat(outcome.result().applied()).isEqualTo(1);
-            assertThat(outcome.conflicts()).containsExactly(
+            assertThat(outcome.conflicts()).as("a refund below the payment, a reservation below a CASCADE line")
+                    .containsExactlyInAnyOrder(
                     new LoggedConflict("public." + refunds, "32", ConflictType.FOREIGN_KEY, "parent-delete-wins"),
-                    new LoggedConflict("public." + payments, "31", ConflictType.FOREIGN_KEY, "parent-delete-wins"));
+                    new LoggedConflict("public." + payments, "31", ConflictType.FOREIGN_KEY, "parent-delete-wins"),
+                    new LoggedConflict("public." + reservations, "37", ConflictType.FOREIGN_KEY,
+                            "parent-delete-wins"));
+            assertThat(outcome.conflicts().indexOf(new LoggedConflict("public." + refunds, "32",
+                    ConflictType.FOREIGN_KEY, "parent-delete-wins"))).as("children before their parents")
+                    .isLessThan(outcome.conflicts().indexOf(new LoggedConflict("public." + payments, "31",
+                            ConflictType.FOREIGN_KEY, "parent-delete-wins")));
             assertThat(count(c, orders, "id = 30")).isZero();
             assertThat(count(c, payments, "id = 31") + count(c, refunds, "1 = 1")).as("payment and its refund gone")
                     .isZero();
-            assertThat(count(c, lines, "1 = 1")).as("the line went by CASCADE").isZero();
+            assertThat(count(c, lines, "1 = 1") + count(c, reservations, "1 = 1"))
+                    .as("the line went by CASCADE, its reservation first").isZero();
             assertThat(single(c, "SELECT order_id FROM public." + notes + " WHERE id = 34")).as("SET NULL").isNull();
             assertThat(count(c, payments, "id = 36")).as("another order's payment stays").isEqualTo(1);
             assertThat(meta(c, payments, "31")).startsWith("a:").endsWith(" deleted");
@@ -202,7 +216,7 @@ abstract class AbstractForeignKeyApplierIT {
             BatchOutcome.Committed replay = apply(c, deletion);
 
             assertThat(replay.result()).isEqualTo(new ApplyResult(0, 1, 0));
-            assertThat(conflictCount(c)).isEqualTo(2);
+            assertThat(conflictCount(c)).isEqualTo(3);
         }
     }
 
