@@ -27,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A batch writes its tables in the order of their foreign keys (parents before children, and
  * the reverse for deletes). When the database refuses a change (a constraint, a value that does not
  * fit), the batch is applied again change by change, in batch order, each under a savepoint. A change
- * refused for a foreign key is a {@link ConflictType#FOREIGN_KEY} conflict, settled by the rule
- * that the parent's deletion wins (see {@code ParentDeleteWins}) and logged; the other refused ones are
- * handed to the {@link RejectionHandler} before the commit, and the rest is applied unless the handler asks for
- * the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
+ * refused for a foreign key is a {@link ConflictType#FOREIGN_KEY} conflict, settled by the rule that
+ * the parent's deletion wins (see {@code ParentDeleteWins}) and logged; the other refused ones are
+ * handed to the {@link RejectionHandler} before the commit, and the rest is applied unless the
+ * handler asks for the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
  * to read them back from the conflict log.
  *
  * <p>The protocol is the same for every engine; the engine's SQL comes from its {@link Dialect}.
