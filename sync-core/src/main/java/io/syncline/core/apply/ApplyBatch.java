@@ -175,7 +175,8 @@ final class ApplyBatch {
                 meta.columnStamps(), meta.counters());
     }
 
-    private static RowState stateOf(ChangeEvent e) {
+    /** An event's version as conflict resolution sees it. */
+    static RowState stateOf(ChangeEvent e) {
         boolean deleted = e.op() == ChangeEvent.Op.DELETE;
         return new RowState(deleted, deleted ? Map.of() : e.columns(), e.vv(), e.hlc(), e.origin(),
                 e.dot().sequence(), e.columnStamps(), e.counters());
@@ -209,32 +210,59 @@ final class ApplyBatch {
         applier.dialect().lockMeta(connection, new ArrayList<>(ids), entry -> current.put(entry.id(), entry.version()));
     }
 
+    /**
+     * Deletes first (a row deleted in this batch may free a unique value that an upsert reuses), children
+     * before parents; then upserts, parents before children: the database checks foreign keys per
+     * statement. Within a table rows are grouped by statement, in first-appearance order, except in a
+     * table that references itself (or is part of a cycle), whose rows keep batch order.
+     */
     private void writeData() throws SQLException {
-        // Deletes first: a row deleted in this batch may free a unique value that an upsert reuses.
-        List<ChangeEvent> ordered = new ArrayList<>();
+        Map<TableRef, List<ChangeEvent>> deletes = new LinkedHashMap<>();
+        Map<TableRef, List<ChangeEvent>> upserts = new LinkedHashMap<>();
+        Set<TableRef> tables = new LinkedHashSet<>();
         for (ChangeEvent e : writes.values()) {
-            if (e.op() == ChangeEvent.Op.DELETE) {
-                ordered.add(e);
+            TableRef table = TableRef.parse(e.table());
+            tables.add(table);
+            (e.op() == ChangeEvent.Op.DELETE ? deletes : upserts).computeIfAbsent(table, k -> new ArrayList<>()).add(e);
+        }
+        ForeignKeyOrder order = applier.writeOrder(connection, tables);
+        for (TableRef table : order.childrenFirst()) {
+            write(table, deletes.getOrDefault(table, List.of()), order.keepsBatchOrder(table));
+        }
+        for (TableRef table : order.parentsFirst()) {
+            write(table, upserts.getOrDefault(table, List.of()), order.keepsBatchOrder(table));
+        }
+    }
+
+    /** Writes one table's rows: one JDBC batch per statement, or per run of one statement in batch order. */
+    private void write(TableRef table, List<ChangeEvent> rows, boolean batchOrder) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        RowStatements statements = applier.statementsFor(connection, table);
+        List<Map.Entry<String, List<ChangeEvent>>> runs = new ArrayList<>();
+        Map<String, List<ChangeEvent>> byStatement = new HashMap<>();
+        for (ChangeEvent e : rows) {
+            String sql = statements.sqlFor(e);
+            if (batchOrder) {
+                if (runs.isEmpty() || !runs.get(runs.size() - 1).getKey().equals(sql)) {
+                    runs.add(Map.entry(sql, new ArrayList<>()));
+                }
+                runs.get(runs.size() - 1).getValue().add(e);
+            } else {
+                List<ChangeEvent> group = byStatement.get(sql);
+                if (group == null) {
+                    group = new ArrayList<>();
+                    byStatement.put(sql, group);
+                    runs.add(Map.entry(sql, group));
+                }
+                group.add(e);
             }
         }
-        for (ChangeEvent e : writes.values()) {
-            if (e.op() != ChangeEvent.Op.DELETE) {
-                ordered.add(e);
-            }
-        }
-        Map<String, List<ChangeEvent>> byStatement = new LinkedHashMap<>();
-        Map<String, RowStatements> owners = new HashMap<>();
-        for (ChangeEvent e : ordered) {
-            RowStatements rows = applier.statementsFor(connection, TableRef.parse(e.table()));
-            String sql = rows.sqlFor(e);
-            byStatement.computeIfAbsent(sql, k -> new ArrayList<>()).add(e);
-            owners.put(sql, rows);
-        }
-        for (Map.Entry<String, List<ChangeEvent>> entry : byStatement.entrySet()) {
-            RowStatements rows = owners.get(entry.getKey());
-            try (PreparedStatement ps = connection.prepareStatement(entry.getKey())) {
-                for (ChangeEvent e : entry.getValue()) {
-                    rows.bind(ps, e);
+        for (Map.Entry<String, List<ChangeEvent>> run : runs) {
+            try (PreparedStatement ps = connection.prepareStatement(run.getKey())) {
+                for (ChangeEvent e : run.getValue()) {
+                    statements.bind(ps, e);
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -1,6 +1,8 @@
 package io.syncline.core.apply;
 
-/** The kinds of conflict: two concurrent versions of the same row. */
+import java.util.Locale;
+
+/** The kinds of conflict: two concurrent versions of the same row, or a foreign key they break. */
 public enum ConflictType {
     /** The row was inserted at two sites independently (the versions share no history). */
     INSERT_INSERT,
@@ -9,7 +11,13 @@ public enum ConflictType {
     /** One version updates the row, the other deletes it. */
     UPDATE_DELETE,
     /** Both versions delete the row. */
-    DELETE_DELETE;
+    DELETE_DELETE,
+    /**
+     * A change the site's foreign keys refuse because of a concurrent write elsewhere: a child written
+     * for a parent another site deleted, or a parent deleted that has children another site wrote. Never
+     * returned by {@link #of}: the database, not the vectors, finds it.
+     */
+    FOREIGN_KEY;
 
     /** Names the conflict between two concurrent versions. */
     public static ConflictType of(RowState local, RowState incoming) {
@@ -29,8 +37,9 @@ public enum ConflictType {
         return shared ? UPDATE_UPDATE : INSERT_INSERT;
     }
 
-    /** The name used in the conflict log, e.g. {@code insert/insert}. */
+    /** The name used in the conflict log, e.g. {@code insert/insert}, {@code foreign-key}. */
     public String label() {
-        return name().toLowerCase().replace('_', '/');
+        // Not "foreign/key": the slash pairs what the two versions did, and this type names a constraint.
+        return this == FOREIGN_KEY ? "foreign-key" : name().toLowerCase(Locale.ROOT).replace('_', '/');
     }
 }

@@ -2,6 +2,7 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
 import io.syncline.core.RowId;
+import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -121,6 +122,26 @@ public interface Dialect {
     /** Reads a row's current values by its key (for conflict resolution), or empty when it is absent. */
     Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
             throws SQLException;
+
+    /**
+     * The rows of a table whose {@code columns} equal {@code values}, each with its canonical key text
+     * (a row with a NULL in one of the columns equals nothing), e.g. the child rows that reference a parent.
+     */
+    List<KeyedRow> readRowsWhere(Connection connection, TableShape shape, List<String> columns,
+            List<ColumnValue> values) throws SQLException;
+
+    /**
+     * Every foreign key whose child or parent is {@code table}, from the site's catalog; empty when it
+     * takes part in none.
+     */
+    List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException;
+
+    /**
+     * Whether the database refused a change for a foreign key: a child row whose parent row is missing,
+     * or the deletion of a parent row that child rows still reference. Such a refusal is also
+     * {@link #isRefusal a refusal}.
+     */
+    boolean isForeignKeyViolation(SQLException e);
 
     /** Whether the database refused the data (a constraint, a value that does not fit), not failed itself. */
     boolean isRefusal(SQLException e);

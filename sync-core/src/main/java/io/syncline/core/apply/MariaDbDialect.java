@@ -2,6 +2,7 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
 import io.syncline.core.RowId;
+import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
@@ -36,6 +37,12 @@ final class MariaDbDialect implements Dialect {
     /** Errors where the data, not the server, is at fault (strict mode turns truncation into these). */
     private static final Set<Integer> REFUSALS = Set.of(1048, 1062, 1264, 1265, 1292, 1366, 1367, 1406, 1416, 1451,
             1452, 1690, 3140, 4025, 4078);
+
+    /**
+     * Foreign-key refusals: a child row without its parent (1452, and 1216 from older servers) and the
+     * deletion or key change of a parent that child rows reference (1451, and 1217).
+     */
+    private static final Set<Integer> FOREIGN_KEY_ERRORS = Set.of(1216, 1217, 1451, 1452);
 
     /**
      * Errors a retry can fix: lock wait timeout (1205), deadlock (1213, SQLSTATE 40001), a row changed
@@ -197,6 +204,33 @@ final class MariaDbDialect implements Dialect {
     public Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
             throws SQLException {
         return MariaDbRowReader.read(connection, shape, key);
+    }
+
+    @Override
+    public List<KeyedRow> readRowsWhere(Connection connection, TableShape shape, List<String> columns,
+            List<ColumnValue> values) throws SQLException {
+        return MariaDbRowReader.readWhere(connection, shape, columns, values);
+    }
+
+    @Override
+    public List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException {
+        return MariaDbCatalog.foreignKeys(connection, table);
+    }
+
+    /**
+     * See {@link #FOREIGN_KEY_ERRORS} (all with SQLSTATE 23000, which other constraints share); a batch's
+     * failure may carry the server's error as its next exception or its cause.
+     */
+    @Override
+    public boolean isForeignKeyViolation(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            for (Throwable t = next; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && FOREIGN_KEY_ERRORS.contains(s.getErrorCode())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

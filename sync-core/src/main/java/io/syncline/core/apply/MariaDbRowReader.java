@@ -1,6 +1,7 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.site.KeyText;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.TableShape;
 import java.math.BigDecimal;
@@ -27,14 +28,7 @@ final class MariaDbRowReader {
 
     static Optional<Map<String, ColumnValue>> read(Connection c, TableShape shape, List<ColumnValue> key)
             throws SQLException {
-        // A FLOAT is read as a DOUBLE: the text protocol prints it with 6 digits, the DOUBLE is exact.
-        List<String> select = new ArrayList<>();
-        for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
-            String quoted = MariaDbCatalog.quote(column.getKey());
-            select.add("float".equals(column.getValue().typeName()) ? "CAST(" + quoted + " AS DOUBLE) AS " + quoted
-                    : quoted);
-        }
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", selectList(shape))).append(" FROM ")
                 .append(MariaDbCatalog.quote(shape.table())).append(" WHERE ");
         for (int i = 0; i < shape.keyColumns().size(); i++) {
             sql.append(i > 0 ? " AND " : "").append(MariaDbCatalog.quote(shape.keyColumns().get(i))).append(" = ?");
@@ -55,6 +49,56 @@ final class MariaDbRowReader {
                 return Optional.of(row);
             }
         }
+    }
+
+    /**
+     * The rows whose {@code columns} equal {@code values} (none where a value is NULL), each with its key
+     * text computed as the capture triggers compute it ({@code CAST(column AS CHAR)} per key column).
+     */
+    static List<KeyedRow> readWhere(Connection c, TableShape shape, List<String> columns, List<ColumnValue> values)
+            throws SQLException {
+        List<String> select = new ArrayList<>();
+        for (String column : shape.keyColumns()) {
+            select.add("CAST(" + MariaDbCatalog.quote(column) + " AS CHAR)");
+        }
+        select.addAll(selectList(shape));
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
+                .append(MariaDbCatalog.quote(shape.table())).append(" WHERE ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i > 0 ? " AND " : "").append(MariaDbCatalog.quote(columns.get(i))).append(" = ?");
+        }
+        List<KeyedRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                String column = columns.get(i);
+                MariaDbRowStatements.bindValue(ps, i + 1, column, shape.column(column), values.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> parts = new ArrayList<>();
+                    for (int i = 1; i <= shape.keyColumns().size(); i++) {
+                        parts.add(rs.getString(i));
+                    }
+                    Map<String, ColumnValue> row = new LinkedHashMap<>();
+                    for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
+                        row.put(column.getKey(), value(rs, column.getKey(), column.getValue()));
+                    }
+                    rows.add(new KeyedRow(KeyText.of(parts), row));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Every column, a FLOAT as a DOUBLE: the text protocol prints a FLOAT with 6 digits, the DOUBLE is exact. */
+    private static List<String> selectList(TableShape shape) {
+        List<String> select = new ArrayList<>();
+        for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
+            String quoted = MariaDbCatalog.quote(column.getKey());
+            select.add("float".equals(column.getValue().typeName()) ? "CAST(" + quoted + " AS DOUBLE) AS " + quoted
+                    : quoted);
+        }
+        return select;
     }
 
     private static ColumnValue value(ResultSet rs, String column, TableShape.ColumnType type) throws SQLException {

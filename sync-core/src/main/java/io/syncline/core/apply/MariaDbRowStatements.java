@@ -49,6 +49,11 @@ final class MariaDbRowStatements implements RowStatements {
     }
 
     @Override
+    public String deleteSql() {
+        return delete;
+    }
+
+    @Override
     public String sqlFor(ChangeEvent e) {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;

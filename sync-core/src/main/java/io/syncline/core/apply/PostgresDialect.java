@@ -2,6 +2,7 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
 import io.syncline.core.RowId;
+import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.KnownColumns;
 import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
@@ -188,6 +189,28 @@ final class PostgresDialect implements Dialect {
     public Optional<Map<String, ColumnValue>> readRow(Connection connection, TableShape shape, List<ColumnValue> key)
             throws SQLException {
         return PostgresRowReader.read(connection, shape, key);
+    }
+
+    @Override
+    public List<KeyedRow> readRowsWhere(Connection connection, TableShape shape, List<String> columns,
+            List<ColumnValue> values) throws SQLException {
+        return PostgresRowReader.readWhere(connection, shape, columns, values);
+    }
+
+    @Override
+    public List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException {
+        return PostgresCatalog.foreignKeys(connection, table);
+    }
+
+    /** SQLSTATE 23503 (foreign_key_violation), for a missing parent and a referenced parent alike. */
+    @Override
+    public boolean isForeignKeyViolation(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            if ("23503".equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Integrity constraint violations (23) and data exceptions (22): the data, not the database, is at fault. */

@@ -1,6 +1,7 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.ColumnValue;
+import io.syncline.core.site.KeyText;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,44 @@ final class PostgresRowReader {
                 return Optional.of(row);
             }
         }
+    }
+
+    /**
+     * The rows whose {@code columns} equal {@code values} (none where a value is NULL), each with its key
+     * text computed as the capture trigger computes it ({@code to_jsonb(row) ->> column} per key column).
+     */
+    static List<KeyedRow> readWhere(Connection c, TableShape shape, List<String> columns, List<ColumnValue> values)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (String column : shape.keyColumns()) {
+            sql.append("to_jsonb(t) ->> '").append(column.replace("'", "''")).append("', ");
+        }
+        sql.append("t.* FROM ").append(shape.table().quoted()).append(" t WHERE ");
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i);
+            sql.append(i > 0 ? " AND " : "").append("t.").append(SqlIdentifiers.quote(column)).append(" = CAST(? AS ")
+                    .append(shape.column(column).sqlType()).append(')');
+        }
+        List<KeyedRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                PostgresRowStatements.bindValue(ps, i + 1, values.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> parts = new ArrayList<>();
+                    for (int i = 1; i <= shape.keyColumns().size(); i++) {
+                        parts.add(rs.getString(i));
+                    }
+                    Map<String, ColumnValue> row = new LinkedHashMap<>();
+                    for (Map.Entry<String, TableShape.ColumnType> column : shape.columns().entrySet()) {
+                        row.put(column.getKey(), value(rs, column.getKey(), column.getValue().typeName()));
+                    }
+                    rows.add(new KeyedRow(KeyText.of(parts), row));
+                }
+            }
+        }
+        return rows;
     }
 
     private static ColumnValue value(ResultSet rs, String column, String type) throws SQLException {

@@ -44,6 +44,11 @@ final class PostgresRowStatements implements RowStatements {
     }
 
     @Override
+    public String deleteSql() {
+        return delete;
+    }
+
+    @Override
     public String sqlFor(ChangeEvent e) {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;

@@ -19,6 +19,9 @@ public interface RowStatements {
     /** The statement that writes {@code change} (its delete, or its upsert of the columns it carries). */
     String sqlFor(ChangeEvent change);
 
+    /** The statement that deletes a row by its key; its parameters are the key columns, in key order. */
+    String deleteSql();
+
     /** Binds one column's value as parameter {@code index}, the engine's way. */
     void bindColumn(PreparedStatement ps, int index, String column, ColumnValue value) throws SQLException;
 

@@ -2,15 +2,20 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.SiteId;
+import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,10 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * rows, meta and the conflict log. A replayed batch is a no-op, because every version it carries
  * is dominated by what the site already holds.
  *
- * <p>When the database refuses a change (a constraint, a value that does not fit), the batch is
- * applied again change by change, each under a savepoint; the refused ones are handed to the
- * {@link RejectionHandler} before the commit, and the rest is applied unless the handler asks for
- * the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
+ * <p>A batch writes its tables in the order of their foreign keys (parents before children, and
+ * the reverse for deletes). When the database refuses a change (a constraint, a value that does not
+ * fit), the batch is applied again change by change, in batch order, each under a savepoint. A change
+ * refused for a foreign key is a {@link ConflictType#FOREIGN_KEY} conflict, settled by the rule that
+ * the parent's deletion wins (see {@code ParentDeleteWins}) and logged; the other refused ones are
+ * handed to the {@link RejectionHandler} before the commit, and the rest is applied unless the
+ * handler asks for the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
  * to read them back from the conflict log.
  *
  * <p>The protocol is the same for every engine; the engine's SQL comes from its {@link Dialect}.
@@ -43,6 +51,7 @@ public final class SiteApplier {
     private final ConflictArbiter arbiter;
     private final boolean ledger;
     private final Map<TableRef, RowStatements> statements = new ConcurrentHashMap<>();
+    private final Map<TableRef, List<ForeignKey>> foreignKeys = new ConcurrentHashMap<>();
 
     /**
      * @param dialect the site's engine
@@ -154,7 +163,14 @@ public final class SiteApplier {
                             throw e;
                         }
                         connection.rollback(savepoint);
-                        rejected.add(new Rejection(event, dialect.reasonOf(e)));
+                        Optional<ParentDeleteWins.Settled> settled = dialect.isForeignKeyViolation(e)
+                                ? settleForeignKey(connection, event) : Optional.empty();
+                        if (settled.isPresent()) {
+                            result = result.plus(settled.get().result());
+                            logged.addAll(settled.get().logged());
+                        } else {
+                            rejected.add(new Rejection(event, dialect.reasonOf(e)));
+                        }
                     }
                 }
                 result = result.plus(new ApplyResult(0, 0, 0, rejected));
@@ -172,6 +188,31 @@ public final class SiteApplier {
                 e.addSuppressed(rollbackFailure);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Applies a change refused for a foreign key by {@link ParentDeleteWins}, under a savepoint of its
+     * own; empty (nothing written) when the rule does not explain the refusal or the database refuses
+     * what the rule writes.
+     */
+    private Optional<ParentDeleteWins.Settled> settleForeignKey(Connection connection, ChangeEvent event)
+            throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            Optional<ParentDeleteWins.Settled> settled = new ParentDeleteWins(this, connection).settle(event);
+            if (settled.isPresent()) {
+                connection.releaseSavepoint(savepoint);
+            } else {
+                connection.rollback(savepoint);
+            }
+            return settled;
+        } catch (SQLException e) {
+            if (!dialect.isRefusal(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return Optional.empty();
         }
     }
 
@@ -213,8 +254,28 @@ public final class SiteApplier {
         return rows;
     }
 
-    /** Forgets cached table shapes, e.g. after a schema change. */
+    /** Every foreign key the table takes part in at this site, read from its catalog once and kept. */
+    List<ForeignKey> foreignKeysOf(Connection connection, TableRef table) throws SQLException {
+        List<ForeignKey> keys = foreignKeys.get(table);
+        if (keys == null) {
+            keys = List.copyOf(dialect.foreignKeys(connection, table));
+            foreignKeys.put(table, keys);
+        }
+        return keys;
+    }
+
+    /** The order a batch writes its tables in, by their foreign keys; {@code tables} in batch order. */
+    ForeignKeyOrder writeOrder(Connection connection, Collection<TableRef> tables) throws SQLException {
+        Set<ForeignKey> keys = new LinkedHashSet<>();
+        for (TableRef table : tables) {
+            keys.addAll(foreignKeysOf(connection, table));
+        }
+        return new ForeignKeyOrder(List.copyOf(tables), keys);
+    }
+
+    /** Forgets cached table shapes and foreign keys, e.g. after a schema change. */
     public void forgetTableShapes() {
         statements.clear();
+        foreignKeys.clear();
     }
 }

@@ -33,7 +33,33 @@ public final class MariaDbCatalog {
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
              ORDER BY SEQ_IN_INDEX""";
 
+    /** Every foreign key the table takes part in, as child or parent (InnoDB's; other engines keep none). */
+    private static final String FOREIGN_KEYS = """
+            SELECT k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
+                   k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE
+              FROM information_schema.KEY_COLUMN_USAGE k
+              JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+                ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+               AND r.TABLE_NAME = k.TABLE_NAME
+             WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
+               AND ((k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ?)
+                    OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?))
+             ORDER BY k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME, k.ORDINAL_POSITION""";
+
     private MariaDbCatalog() {
+    }
+
+    /** Every foreign key whose child or parent is {@code table}; empty when it has none (or does not exist). */
+    public static List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            ps.setString(3, table.schema());
+            ps.setString(4, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return ForeignKey.read(rs, ForeignKey.OnDelete::ofRule);
+            }
+        }
     }
 
     /** The shape of a table, or empty when the site has no such table. */

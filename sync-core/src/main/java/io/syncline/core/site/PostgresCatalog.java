@@ -33,6 +33,25 @@ public final class PostgresCatalog {
              WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary
              ORDER BY k.pos""";
 
+    /**
+     * Every foreign key the table takes part in, as child or parent; a multi-column key's columns
+     * pair up by their position in {@code conkey} and {@code confkey}.
+     */
+    private static final String FOREIGN_KEYS = """
+            SELECT con.conname, cn.nspname, cc.relname, ca.attname, pn.nspname, pc.relname, pa.attname,
+                   con.confdeltype::text
+              FROM pg_constraint con
+              JOIN pg_class cc ON cc.oid = con.conrelid
+              JOIN pg_namespace cn ON cn.oid = cc.relnamespace
+              JOIN pg_class pc ON pc.oid = con.confrelid
+              JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(child_att, parent_att, pos) ON true
+              JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.child_att
+              JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.parent_att
+             WHERE con.contype = 'f'
+               AND ((cn.nspname = ? AND cc.relname = ?) OR (pn.nspname = ? AND pc.relname = ?))
+             ORDER BY con.conname, cn.nspname, cc.relname, k.pos""";
+
     private PostgresCatalog() {
     }
 
@@ -43,6 +62,19 @@ public final class PostgresCatalog {
             ps.setString(1, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && "f".equals(rs.getString(1));
+            }
+        }
+    }
+
+    /** Every foreign key whose child or parent is {@code table}; empty when it has none (or does not exist). */
+    public static List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            ps.setString(3, table.schema());
+            ps.setString(4, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return ForeignKey.read(rs, ForeignKey.OnDelete::ofPostgresCode);
             }
         }
     }

@@ -162,4 +162,20 @@ class MariaDbDialectTest {
         assertThat(props).containsEntry("connectTimeout", "5000").containsEntry("loginTimeout", "5")
                 .doesNotContainKey("reWriteBatchedInserts");
     }
+
+    @Test
+    void aMissingParentAndAReferencedParentAreForeignKeyViolationsOtherIntegrityErrorsAreNot() {
+        SQLException noParent = new SQLIntegrityConstraintViolationException(
+                "Cannot add or update a child row: a foreign key constraint fails", "23000", 1452);
+        SQLException referenced = new SQLIntegrityConstraintViolationException(
+                "Cannot delete or update a parent row: a foreign key constraint fails", "23000", 1451);
+
+        assertThat(MARIADB.isForeignKeyViolation(noParent)).isTrue();
+        assertThat(MARIADB.isForeignKeyViolation(referenced)).isTrue();
+        assertThat(MARIADB.isForeignKeyViolation(new BatchUpdateException("batch", "23000", 1452, new int[0],
+                noParent))).as("a batch's failure").isTrue();
+        assertThat(MARIADB.isRefusal(referenced)).isTrue();
+        assertThat(MARIADB.isForeignKeyViolation(new SQLIntegrityConstraintViolationException("Duplicate entry",
+                "23000", 1062))).isFalse();
+    }
 }

@@ -57,4 +57,12 @@ class PostgresDialectTest {
         assertThat(props).containsEntry("connectTimeout", "5").containsEntry("loginTimeout", "5")
                 .containsEntry("reWriteBatchedInserts", "true");
     }
+
+    @Test
+    void aForeignKeyViolationIsTheOneSqlStateForBothDirections() {
+        assertThat(POSTGRES.isForeignKeyViolation(new SQLException("violates foreign key constraint", "23503")))
+                .isTrue();
+        assertThat(POSTGRES.isRefusal(new SQLException("violates foreign key constraint", "23503"))).isTrue();
+        assertThat(POSTGRES.isForeignKeyViolation(new SQLException("duplicate key value", "23505"))).isFalse();
+    }
 }
