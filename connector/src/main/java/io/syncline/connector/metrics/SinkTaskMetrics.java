@@ -258,6 +258,11 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     }
 
     @Override
+    public long getConflictsForeignKey() {
+        return count(ConflictType.FOREIGN_KEY);
+    }
+
+    @Override
     public long getDeadLettered() {
         return deadLettered.sum();
     }

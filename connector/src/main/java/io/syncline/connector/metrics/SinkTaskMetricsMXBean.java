@@ -46,6 +46,9 @@ public interface SinkTaskMetricsMXBean {
 
     long getConflictsDeleteDelete();
 
+    /** Changes that met a foreign key broken by a concurrent write elsewhere, settled by {@code parent-delete-wins}. */
+    long getConflictsForeignKey();
+
     /** Changes the site refused, set aside on the dead-letter topic. */
     long getDeadLettered();
 
