@@ -182,7 +182,7 @@ public class SynclineSinkTask extends SinkTask {
             failedPut = records;
             throw e;
         } finally {
-            waitingPartitions.update(inbox, context);
+            waitingPartitions.update(inbox, pausedPartitions.paused(), context);
             metrics.held(inbox.waiting().size(), inbox.held());
         }
     }

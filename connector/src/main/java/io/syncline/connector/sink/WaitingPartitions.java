@@ -29,7 +29,12 @@ final class WaitingPartitions {
         this.self = self;
     }
 
-    void update(TransactionInbox inbox, SinkTaskContext context) {
+    /**
+     * Pauses and resumes by what the inbox waits for; a partition paused for its lease
+     * ({@code leaseWaiting}) stays paused, and is forgotten here.
+     */
+    void update(TransactionInbox inbox, Set<TopicPartition> leaseWaiting, SinkTaskContext context) {
+        paused.removeAll(leaseWaiting);
         Set<TopicPartition> waiting = inbox.waiting();
         List<TopicPartition> resume = new ArrayList<>();
         for (TopicPartition tp : paused) {
