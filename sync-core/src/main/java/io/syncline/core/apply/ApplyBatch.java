@@ -5,6 +5,7 @@ import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
 import io.syncline.core.RowId;
 import io.syncline.core.SiteId;
+import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -135,7 +136,9 @@ final class ApplyBatch {
         RowState local = localState(id, e, localMeta);
         RowState incoming = stateOf(e);
         ConflictType type = ConflictType.of(local, incoming);
-        Resolution resolution = applier.arbiter().resolve(e.table(), type, local, incoming);
+        Resolution resolution = type == ConflictType.UPDATE_DELETE && isReferenced(e.table())
+                ? parentDeletionWins(local, incoming)
+                : applier.arbiter().resolve(e.table(), type, local, incoming);
         RowState result = resolution.result();
         conflicts.add(new ConflictLog.Entry(id, type, local, incoming, resolution));
         RowVersion version = new RowVersion(result.vv(), result.hlc(), result.origin(), result.sequence(),
@@ -151,6 +154,29 @@ final class ApplyBatch {
             default -> throw new IllegalStateException("unknown winner " + resolution.winner());
         }
         return true;
+    }
+
+    /**
+     * Whether rows of other tables reference this table's rows by a foreign key at this site. Such a
+     * parent's deletion always wins an update/delete conflict ({@link #parentDeletionWins}): sites
+     * that met the deletion first have already removed or refused its children (a cascade, or a
+     * {@code foreign-key} conflict), which an update winning later could not bring back.
+     */
+    private boolean isReferenced(String table) throws SQLException {
+        TableRef ref = TableRef.parse(table);
+        for (ForeignKey key : applier.foreignKeysOf(connection, ref)) {
+            if (key.parent().equals(ref)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The deleted version wins, with both vectors joined, whichever side it is: the same at every site. */
+    private static Resolution parentDeletionWins(RowState local, RowState incoming) {
+        RowState deleted = local.deleted() ? local : incoming;
+        return new Resolution(deleted.withVv(local.vv().join(incoming.vv())),
+                deleted == local ? Resolution.Winner.LOCAL : Resolution.Winner.INCOMING, ParentDeleteWins.RULE);
     }
 
     /** The version the site holds, with its data: from this batch if written here, else from the table. */

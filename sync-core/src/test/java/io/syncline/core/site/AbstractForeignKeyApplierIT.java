@@ -221,6 +221,31 @@ abstract class AbstractForeignKeyApplierIT {
     }
 
     @Test
+    void aReferencedParentsDeletionWinsItsUpdateDeleteConflictsWhicheverIsNewer() throws Exception {
+        try (Connection c = connect()) {
+            apply(c, List.of(upsert(customers, 1, cols("id", 1L, "name", "Ada"), "b:1"),
+                    upsert(orders, 50, cols("id", 50L, "customer_id", 1L, "note", "n"), "b:2"),
+                    upsert(orders, 51, cols("id", 51L, "customer_id", 1L, "note", "n"), "b:3")));
+            local("DELETE FROM public." + orders + " WHERE id = 50", "UPDATE public." + orders
+                    + " SET note = 'kept here' WHERE id = 51");
+            long later = Long.MAX_VALUE / 4;
+            // b updated 50 (concurrently with its deletion here) and deleted 51 (concurrently with the
+            // update here); the test arbiter alone would keep the newest, b's update of 50.
+            BatchOutcome.Committed outcome = apply(c, List.of(
+                    new ChangeEvent("public." + orders, "50", ChangeEvent.Op.UPSERT, List.of("id"),
+                            cols("id", 50L, "customer_id", 1L, "note", "updated at b"), VersionVector.parse("b:4"),
+                            Dot.parse("b:4"), later, 0L, ""),
+                    new ChangeEvent("public." + orders, "51", ChangeEvent.Op.DELETE, List.of("id"), cols("id", 51L),
+                            VersionVector.parse("b:5"), Dot.parse("b:5"), 1L, 0L, "")));
+
+            assertThat(outcome.conflicts()).containsExactlyInAnyOrder(
+                    new LoggedConflict("public." + orders, "50", ConflictType.UPDATE_DELETE, "parent-delete-wins"),
+                    new LoggedConflict("public." + orders, "51", ConflictType.UPDATE_DELETE, "parent-delete-wins"));
+            assertThat(count(c, orders, "1 = 1")).as("both orders stay deleted").isZero();
+        }
+    }
+
+    @Test
     void aChildOfAParentThisSiteNeverHeldIsRefusedNotDeleted() throws Exception {
         try (Connection c = connect()) {
             List<String> refused = new ArrayList<>();
