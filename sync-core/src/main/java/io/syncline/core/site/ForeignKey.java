@@ -1,5 +1,7 @@
 package io.syncline.core.site;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -100,6 +102,23 @@ public record ForeignKey(String name, TableRef child, List<String> childColumns,
     /** Whether the table references itself (e.g. a parent_id column of a tree). */
     public boolean selfReferencing() {
         return child.equals(parent);
+    }
+
+    /**
+     * Runs a catalog query that takes the table's schema and name twice (as the child, then as the
+     * parent) and returns rows as {@link #read} takes them.
+     */
+    static List<ForeignKey> query(Connection connection, String sql, TableRef table, Function<String, OnDelete> action)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            ps.setString(3, table.schema());
+            ps.setString(4, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return read(rs, action);
+            }
+        }
     }
 
     /**

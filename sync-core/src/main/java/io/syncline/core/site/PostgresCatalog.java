@@ -68,15 +68,7 @@ public final class PostgresCatalog {
 
     /** Every foreign key whose child or parent is {@code table}; empty when it has none (or does not exist). */
     public static List<ForeignKey> foreignKeys(Connection connection, TableRef table) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(FOREIGN_KEYS)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            ps.setString(3, table.schema());
-            ps.setString(4, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return ForeignKey.read(rs, ForeignKey.OnDelete::ofPostgresCode);
-            }
-        }
+        return ForeignKey.query(connection, FOREIGN_KEYS, table, ForeignKey.OnDelete::ofPostgresCode);
     }
 
     /** The shape of a table, or empty when the site has no such table. */
