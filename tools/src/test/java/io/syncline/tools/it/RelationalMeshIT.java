@@ -208,11 +208,46 @@ class RelationalMeshIT {
                 TableVerdict verdict = verify(c, table + suffix);
                 out.append(table).append(": ").append(verdict.differingKeys()).append(" keys ")
                         .append(verdict.problems()).append("; ");
+                for (TableVerdict.KeyDifference key : verdict.keys()) {
+                    out.append("\n  ").append(key.describe(SITES)).append(explain(c, table + suffix, key.key()));
+                }
             } catch (SQLException e) {
                 out.append(table).append(": ? (").append(e.getMessage()).append("); ");
             }
         }
         return out.toString();
+    }
+
+    /** Each site's row, meta entry and conflict log entries for one key, for a failure message. */
+    private static String explain(Map<String, Connection> c, String table, String key) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Connection> site : c.entrySet()) {
+            out.append("\n    ").append(site.getKey()).append(": row ")
+                    .append(rows(site.getValue(), "SELECT * FROM " + table + " WHERE id = " + key))
+                    .append(" meta ").append(rows(site.getValue(), "SELECT vv, hlc, origin, seq, deleted, local_write "
+                            + "FROM syncline.row_meta WHERE table_name = 'public." + table + "' AND pk = '" + key + "'"))
+                    .append(" conflicts ").append(rows(site.getValue(), "SELECT conflict_type, rule, winner, "
+                            + "local_origin, local_seq, local_deleted, incoming_origin FROM syncline.conflicts "
+                            + "WHERE table_name = 'public." + table + "' AND pk = '" + key + "' ORDER BY id"));
+        }
+        return out.toString();
+    }
+
+    private static String rows(Connection c, String sql) {
+        List<String> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(String.valueOf(rs.getObject(i)));
+                }
+                rows.add(values.toString());
+            }
+        } catch (SQLException e) {
+            rows.add("? (" + e.getMessage() + ")");
+        }
+        return rows.toString();
     }
 
     private long sinkFigure(String site, String figure) {
