@@ -213,10 +213,23 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
         return switch (event) {
             case "INSERT" -> "BEGIN " + guard + call + keyText(shape, "NEW") + ", 0); END IF; END";
             case "DELETE" -> "BEGIN " + guard + call + keyText(shape, "OLD") + ", 1); END IF; END";
-            default -> "BEGIN " + guard + "IF NOT (BINARY " + keyText(shape, "OLD") + " <=> BINARY "
-                    + keyText(shape, "NEW") + ") THEN " + call + keyText(shape, "OLD") + ", 1); END IF; "
-                    + call + keyText(shape, "NEW") + ", 0); END IF; END";
+            // An UPDATE that leaves the row as it was writes no row event to the binary log, so a new
+            // version recorded for it would never ship while it wins conflicts here: none is recorded.
+            default -> "BEGIN " + guard + "IF NOT (" + unchanged(shape) + ") THEN IF NOT (BINARY "
+                    + keyText(shape, "OLD") + " <=> BINARY " + keyText(shape, "NEW") + ") THEN " + call
+                    + keyText(shape, "OLD") + ", 1); END IF; " + call + keyText(shape, "NEW")
+                    + ", 0); END IF; END IF; END";
         };
+    }
+
+    /** True in an UPDATE trigger when every column holds the same bytes in {@code NEW} as in {@code OLD}. */
+    static String unchanged(TableShape shape) {
+        List<String> same = new ArrayList<>();
+        for (String column : shape.columns().keySet()) {
+            String quoted = MariaDbCatalog.quote(column);
+            same.add("BINARY OLD." + quoted + " <=> BINARY NEW." + quoted);
+        }
+        return String.join(" AND ", same);
     }
 
     /** The canonical key text (see {@link KeyText}) of the row {@code NEW} or {@code OLD}. */

@@ -20,6 +20,14 @@ class MariaDbSiteInstallerTest {
     }
 
     @Test
+    void anUpdateRecordsAVersionOnlyWhenSomeColumnsBytesChanged() {
+        assertThat(MariaDbSiteInstaller.triggerBody(shape(List.of("id")), "UPDATE"))
+                .startsWith("BEGIN IF COALESCE(@syncline_applying, 0) <> 1 THEN IF NOT (BINARY OLD.`id` <=> BINARY "
+                        + "NEW.`id` AND BINARY OLD.`region` <=> BINARY NEW.`region`) THEN ")
+                .endsWith("END IF; END IF; END");
+    }
+
+    @Test
     void aCompositeKeyEscapesLikeKeyText() {
         assertThat(MariaDbSiteInstaller.keyText(shape(List.of("id", "region")), "NEW"))
                 .isEqualTo("CONCAT_WS(',', REPLACE(REPLACE(CAST(NEW.`id` AS CHAR), '\\\\', '\\\\\\\\'), ',', '\\\\,'), "
