@@ -7,14 +7,19 @@ import java.util.Map;
 /**
  * Renders a row image as JSON text for the conflict log: exact decimals as strings, bytes as hex,
  * temporal values in ISO-8601, JSON columns embedded as they are. Off the hot path: only conflicts
- * are rendered.
+ * are rendered, and the changes {@code syncline changes} prints.
+ *
+ * <pre>{@code
+ * String json = ColumnJson.render(event.columns()); // {"id":7,"total":"12.50","note":null}
+ * }</pre>
  */
-final class ColumnJson {
+public final class ColumnJson {
 
     private ColumnJson() {
     }
 
-    static String render(Map<String, ColumnValue> columns) {
+    /** The row image as one JSON object, columns in their order. */
+    public static String render(Map<String, ColumnValue> columns) {
         StringBuilder sb = new StringBuilder("{");
         boolean first = true;
         for (Map.Entry<String, ColumnValue> entry : columns.entrySet()) {
@@ -65,7 +70,8 @@ final class ColumnJson {
         }
     }
 
-    private static void string(StringBuilder sb, String s) {
+    /** Appends {@code s} as a JSON string. */
+    public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -28,6 +28,7 @@ public final class SynclineCli {
               coordinator  run one peer of the Raft coordinator
               join         seed a new site of a running mesh from an existing site
               replay       put a site's dead-lettered changes back on the changes topic (after a fix)
+              changes      print the changes topic decoded, one JSON line per change (dot, vector, transaction, columns)
               gc           delete tombstones every site holds, once every site has applied past them
               run      run one site's capture and apply without Kafka Connect (Debezium embedded engine, existing Kafka)
               verify   check that every site of a mesh holds the same rows (chunked checksums, differing keys)
@@ -66,6 +67,7 @@ public final class SynclineCli {
                 case "bench" -> new BenchCommand(out, err).run(rest).code();
                 case "join" -> new JoinCommand(out, System.in).run(rest).code();
                 case "replay" -> new ReplayCommand(out).run(rest).code();
+                case "changes" -> new ChangesCommand(out).run(rest).code();
                 case "gc" -> new GcCommand(out, err, System.in).run(rest).code();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);

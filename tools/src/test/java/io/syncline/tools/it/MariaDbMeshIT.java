@@ -2,8 +2,15 @@ package io.syncline.tools.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.testkit.Deadlines;
+import io.syncline.tools.cli.SynclineCli;
 import io.syncline.tools.embedded.EmbeddedStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,6 +36,11 @@ class MariaDbMeshIT {
     private static final String MARIADB_SCHEMA = "CREATE TABLE mixed_items (id bigint PRIMARY KEY, "
             + "name varchar(100) NOT NULL, qty int)";
 
+    private static final String NOTES = "public.mixed_notes";
+    private static final String NOTES_SCHEMA = "CREATE TABLE %s (id bigint PRIMARY KEY, body varchar(100) NOT NULL)";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static EmbeddedStack stack;
 
     @BeforeAll
@@ -37,8 +49,9 @@ class MariaDbMeshIT {
         stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:postgres,b:mariadb").withGroup(group));
         System.out.println("MariaDbMeshIT embedded stack started in " + stack.startupTime().toMillis() + " ms");
         stack.applySql(PG_SCHEMA, MARIADB_SCHEMA);
+        stack.applySql(String.format(NOTES_SCHEMA, NOTES), String.format(NOTES_SCHEMA, "mixed_notes"));
         long startedAt = System.nanoTime();
-        stack.startSync(List.of(TABLE), Map.of());
+        stack.startSync(List.of(TABLE, NOTES), Map.of());
         System.out.println("MariaDbMeshIT sync started in " + (System.nanoTime() - startedAt) / 1_000_000 + " ms");
     }
 
@@ -64,6 +77,66 @@ class MariaDbMeshIT {
             execute(a, "UPDATE public.mixed_items SET name = 'ünïcødé 🚀' WHERE id = 4");
             awaitSame(a, b, "1|from a|11,4|ünïcødé 🚀|30");
             assertThat(stack.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void theChangesCommandPrintsEachOriginsChangesDecodedWithTheirTransactions() throws Exception {
+        try (Connection a = stack.site("a").connect(); Connection b = stack.site("b").connect()) {
+            a.setAutoCommit(false);
+            execute(a, "INSERT INTO public.mixed_notes VALUES (1, 'first of two')");
+            execute(a, "INSERT INTO public.mixed_notes VALUES (2, 'second \"of\" two')");
+            a.commit();
+            a.setAutoCommit(true);
+            execute(b, "INSERT INTO mixed_notes VALUES (3, 'from b')");
+            Deadlines.await("both sites hold the three notes", Duration.ofSeconds(90),
+                    () -> "3".equals(count(a, NOTES)) && "3".equals(count(b, "mixed_notes")),
+                    () -> "a " + StackSql.quietly(() -> count(a, NOTES)) + ", b "
+                            + StackSql.quietly(() -> count(b, "mixed_notes")));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(cli(out, "changes", "--kafka", stack.kafka().bootstrapServers(), "--group", stack.group(),
+                "--table", NOTES)).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        assertThat(lines).extracting(l -> l.get("key").asText()).containsExactlyInAnyOrder("1", "2", "3");
+        JsonNode first = lines.stream().filter(l -> l.get("key").asText().equals("1")).findFirst().orElseThrow();
+        JsonNode second = lines.stream().filter(l -> l.get("key").asText().equals("2")).findFirst().orElseThrow();
+        JsonNode fromB = lines.stream().filter(l -> l.get("key").asText().equals("3")).findFirst().orElseThrow();
+        assertThat(first.get("origin").asText()).isEqualTo("a");
+        assertThat(first.get("op").asText()).isEqualTo("upsert");
+        assertThat(first.get("dot").asText()).startsWith("a:");
+        assertThat(first.get("vv").asText()).contains(first.get("dot").asText());
+        assertThat(first.get("transaction").get("id").asText()).startsWith("xid:")
+                .isEqualTo(second.get("transaction").get("id").asText());
+        assertThat(first.get("transaction").get("last").asBoolean()).isFalse();
+        assertThat(second.get("transaction").get("last").asBoolean()).isTrue();
+        assertThat(second.get("columns").get("body").asText()).isEqualTo("second \"of\" two");
+        assertThat(fromB.get("origin").asText()).isEqualTo("b");
+        assertThat(fromB.get("transaction").get("id").asText()).startsWith("gtid:");
+        assertThat(fromB.get("columns").get("id").asLong()).isEqualTo(3);
+
+        out.reset();
+        assertThat(cli(out, "changes", "--kafka", stack.kafka().bootstrapServers(), "--group", stack.group(),
+                "--table", NOTES, "--key", "3", "--no-values")).isZero();
+        JsonNode only = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip());
+        assertThat(only.get("key").asText()).isEqualTo("3");
+        assertThat(only.has("columns")).as("--no-values leaves the columns out").isFalse();
+    }
+
+    private static int cli(ByteArrayOutputStream out, String... args) throws Exception {
+        Method run = SynclineCli.class.getDeclaredMethod("run", List.class, PrintStream.class, PrintStream.class);
+        run.setAccessible(true);
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        return (int) run.invoke(null, List.of(args), print, System.err);
+    }
+
+    private static String count(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
