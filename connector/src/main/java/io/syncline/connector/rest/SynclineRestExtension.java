@@ -93,6 +93,7 @@ public class SynclineRestExtension implements ConnectRestExtension {
                 ManagementFactory.getPlatformMBeanServer()));
         restPluginContext.configurable().register(new ConflictsResource(directory, fanOut));
         restPluginContext.configurable().register(new RowsResource(directory, fanOut));
+        restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer()));
     }
 
     private static ThreadFactory daemonThreads() {

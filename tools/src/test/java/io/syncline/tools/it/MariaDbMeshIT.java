@@ -10,6 +10,10 @@ import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -90,9 +94,10 @@ class MariaDbMeshIT {
             a.setAutoCommit(true);
             execute(b, "INSERT INTO mixed_notes VALUES (3, 'from b')");
             Deadlines.await("both sites hold the three notes", Duration.ofSeconds(90),
-                    () -> "3".equals(count(a, NOTES)) && "3".equals(count(b, "mixed_notes")),
-                    () -> "a " + StackSql.quietly(() -> count(a, NOTES)) + ", b "
-                            + StackSql.quietly(() -> count(b, "mixed_notes")));
+                    () -> "3".equals(count(a, NOTES + " WHERE id <= 3"))
+                            && "3".equals(count(b, "mixed_notes WHERE id <= 3")),
+                    () -> "a " + StackSql.quietly(() -> count(a, NOTES + " WHERE id <= 3")) + ", b "
+                            + StackSql.quietly(() -> count(b, "mixed_notes WHERE id <= 3")));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(cli(out, "changes", "--kafka", stack.kafka().bootstrapServers(), "--group", stack.group(),
@@ -101,6 +106,7 @@ class MariaDbMeshIT {
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             lines.add(JSON.readTree(line));
         }
+        lines.removeIf(l -> l.get("key").asLong() > 3);
         assertThat(lines).extracting(l -> l.get("key").asText()).containsExactlyInAnyOrder("1", "2", "3");
         JsonNode first = lines.stream().filter(l -> l.get("key").asText().equals("1")).findFirst().orElseThrow();
         JsonNode second = lines.stream().filter(l -> l.get("key").asText().equals("2")).findFirst().orElseThrow();
@@ -124,6 +130,29 @@ class MariaDbMeshIT {
         JsonNode only = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip());
         assertThat(only.get("key").asText()).isEqualTo("3");
         assertThat(only.has("columns")).as("--no-values leaves the columns out").isFalse();
+    }
+
+    @Test
+    void theWorkerServesTheTasksFiguresToPrometheus() throws Exception {
+        try (Connection a = stack.site("a").connect()) {
+            execute(a, "INSERT INTO public.mixed_notes VALUES (10, 'counted')");
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.connect().restUrl() + "/syncline/metrics"))
+                .build();
+        String[] body = {""};
+        Deadlines.await("b's sink counted a's change in /syncline/metrics", Duration.ofSeconds(60), () -> {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain")
+                    .contains("version=0.0.4");
+            body[0] = response.body();
+            return body[0].lines().anyMatch(l -> l.startsWith("syncline_sink_applied_total{")
+                    && l.contains("site=\"b\"") && !l.endsWith(" 0"));
+        }, () -> body[0]);
+        assertThat(body[0]).contains("# TYPE syncline_sink_applied_total counter")
+                .contains("# TYPE syncline_source_captured_total counter")
+                .contains("syncline_sink_lag_seconds{");
     }
 
     private static int cli(ByteArrayOutputStream out, String... args) throws Exception {
