@@ -5,6 +5,7 @@ import io.syncline.core.site.TableRef;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigDef;
@@ -18,6 +19,10 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
     public static final String APPLY_LEDGER_ENABLED = "apply.ledger.enabled";
     public static final String DEDUPE_CACHE_SIZE = "apply.dedupe.cache.size";
     public static final String CONFLICT_RESOLVER = "conflict.resolver";
+
+    public static final String CONFLICTS_RETENTION_MS = "conflicts.retention.ms";
+    public static final String CONFLICTS_RETENTION_ROWS = "conflicts.retention.rows";
+    public static final String CONFLICTS_RETENTION_CHECK_MS = "conflicts.retention.check.ms";
 
     public static final String COORDINATOR_PEERS = "coordinator.peers";
     public static final String LEASE_TTL_MS = "coordinator.lease.ttl.ms";
@@ -56,6 +61,19 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
                 "How many recently applied dots to remember, to skip redelivered changes without a database "
                         + "round trip (0 disables).",
                 GROUP_APPLY, ++order, Width.SHORT, "Dedupe cache size");
+        int retentionOrder = 0;
+        def.define(CONFLICTS_RETENTION_MS, Type.LONG, Duration.ofDays(30).toMillis(),
+                ConfigDef.Range.atLeast(-1), Importance.LOW,
+                "How long resolved entries stay in the site's syncline.conflicts; older ones are deleted in the "
+                        + "background (whole seconds, by the database's clock). Parked (manual) conflicts are never "
+                        + "deleted; the conflicts topic keeps every entry. -1 keeps them for ever.",
+                "Conflict log", ++retentionOrder, Width.SHORT, "Conflict retention (ms)");
+        def.define(CONFLICTS_RETENTION_ROWS, Type.LONG, -1L, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                "How many resolved entries syncline.conflicts keeps at most (the newest); -1: no limit.",
+                "Conflict log", ++retentionOrder, Width.SHORT, "Conflict retention (rows)");
+        def.define(CONFLICTS_RETENTION_CHECK_MS, Type.INT, 300_000, ConfigDef.Range.between(1_000, 86_400_000),
+                Importance.LOW, "How often the conflict-log retention runs.",
+                "Conflict log", ++retentionOrder, Width.SHORT, "Conflict retention check (ms)");
         int coordinatorOrder = 0;
         def.define(COORDINATOR_PEERS, Type.STRING, "", Importance.MEDIUM,
                 "The Raft coordinator's peers, id=host:port,... (e.g. n1=10.0.0.1:9870,n2=...). When set, a task "
@@ -111,6 +129,21 @@ public final class SynclineSinkConnectorConfig extends SynclineConnectorConfig {
             }
         }
         return options;
+    }
+
+    /** How long resolved conflict-log entries are kept; empty keeps them for ever. */
+    public Optional<Duration> conflictsRetention() {
+        long ms = getLong(CONFLICTS_RETENTION_MS);
+        return ms < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
+    }
+
+    /** How many resolved conflict-log entries are kept at most; negative: no limit. */
+    public long conflictsRetentionRows() {
+        return getLong(CONFLICTS_RETENTION_ROWS);
+    }
+
+    public Duration conflictsRetentionCheck() {
+        return Duration.ofMillis(getInt(CONFLICTS_RETENTION_CHECK_MS));
     }
 
     public String coordinatorPeers() {

@@ -59,6 +59,7 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     private final AtomicLong lastBatchSize = new AtomicLong();
     private final AtomicLong partitionsWaiting = new AtomicLong();
     private final AtomicLong recordsHeld = new AtomicLong();
+    private final LongAdder conflictsPurged = new LongAdder();
     private final AtomicLong lastLatencyMillis = new AtomicLong();
     private final LongAccumulator maxLatencyMillis = new LongAccumulator(Math::max, 0);
     private final AtomicLong lagMillis = new AtomicLong(-1);
@@ -81,6 +82,18 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
 
     static SinkTaskMetrics register(MBeanServer server, String connector, SinkTaskMetrics metrics) {
         return register(server, CONTEXT, connector, metrics, SinkTaskMetricsMXBean.class);
+    }
+
+    /** Resolved conflict-log entries the retention deleted ({@code conflicts.retention.*}). */
+    public void conflictsPurged(long count) {
+        if (count > 0) {
+            conflictsPurged.add(count);
+        }
+    }
+
+    @Override
+    public long getConflictsPurged() {
+        return conflictsPurged.sum();
     }
 
     /** A change skipped because its dot is in the task's cache of recently applied dots. */

@@ -99,4 +99,7 @@ public interface SinkTaskMetricsMXBean {
 
     /** By origin: the wait of the latest transaction that waited for its dependencies. */
     Map<String, Long> getDependencyWaitLastMillisByOrigin();
+
+    /** Resolved conflict-log entries deleted by the retention ({@code conflicts.retention.ms/rows}). */
+    long getConflictsPurged();
 }

@@ -76,6 +76,7 @@ public class SynclineSinkTask extends SinkTask {
     private ApplyResult totals = ApplyResult.EMPTY;
     private long duplicatesSkippedByCache;
     private SinkTaskMetrics metrics;
+    private Optional<ConflictRetention> retention = Optional.empty();
 
     @Override
     public String version() {
@@ -125,6 +126,10 @@ public class SynclineSinkTask extends SinkTask {
             return stored;
         }, System::nanoTime);
         waitingPartitions = new WaitingPartitions(self);
+        SinkTaskMetrics taskMetrics = metrics;
+        retention = ConflictRetention.start(config::connect, config.engine(), config.conflictsRetention(),
+                config.conflictsRetentionRows(), config.conflictsRetentionCheck(), self.value(),
+                taskMetrics::conflictsPurged);
         LOG.info("Applying group {} at site {} as consumer {} (task {}, {})", config.syncGroup(), self,
                 config.consumerName(), holder, config.coordinatorPeers().isEmpty() ? "no coordinator"
                         : "leases from " + config.coordinatorPeers());
@@ -297,6 +302,7 @@ public class SynclineSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        retention.ifPresent(ConflictRetention::close);
         if (leases != null) {
             leases.close();
         }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -144,6 +145,63 @@ public final class ConflictsTable {
             ps.setString(2, table);
             ps.setString(3, pk);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Entries one purge statement deletes at most, so no statement holds many locks for long. */
+    static final int PURGE_CHUNK = 5_000;
+
+    /**
+     * Deletes resolved entries older than {@code maxAge} (whole seconds, by the database's clock) and those beyond the
+     * newest {@code maxRows} resolved ones, in chunks, each committed; parked entries are never deleted.
+     * Returns how many were deleted. The capture ships inserts only, so the conflicts topic keeps them.
+     *
+     * @param maxAge null keeps entries of any age
+     * @param maxRows negative keeps any number
+     */
+    public static long purge(Connection connection, Engine engine, Duration maxAge, long maxRows)
+            throws SQLException {
+        String olderThan = engine == Engine.POSTGRES ? "detected_at < clock_timestamp() - make_interval(secs => ?)"
+                : "detected_at < NOW(6) - INTERVAL ? SECOND";
+        long deleted = 0;
+        if (maxAge != null) {
+            deleted += purgeWhere(connection, olderThan, maxAge.toSeconds());
+        }
+        if (maxRows >= 0) {
+            long newestKept = -1;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM syncline.conflicts WHERE "
+                    + "status <> 'parked' ORDER BY id DESC LIMIT 1 OFFSET ?")) {
+                ps.setLong(1, maxRows);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        newestKept = rs.getLong(1);
+                    }
+                }
+            }
+            connection.commit();
+            if (newestKept >= 0) {
+                deleted += purgeWhere(connection, "id <= ?", newestKept);
+            }
+        }
+        return deleted;
+    }
+
+    private static long purgeWhere(Connection connection, String condition, Object value) throws SQLException {
+        // The derived table lets MariaDB delete from the table its subquery reads, with a LIMIT.
+        String sql = "DELETE FROM syncline.conflicts WHERE id IN (SELECT id FROM (SELECT id FROM syncline.conflicts "
+                + "WHERE status <> 'parked' AND " + condition + " ORDER BY id LIMIT " + PURGE_CHUNK + ") chunk)";
+        long deleted = 0;
+        while (true) {
+            int n;
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setObject(1, value);
+                n = ps.executeUpdate();
+            }
+            connection.commit();
+            deleted += n;
+            if (n < PURGE_CHUNK) {
+                return deleted;
+            }
         }
     }
 

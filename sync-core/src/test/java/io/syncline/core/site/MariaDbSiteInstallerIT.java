@@ -76,6 +76,14 @@ class MariaDbSiteInstallerIT {
         }
     }
 
+    @Test
+    void theConflictLogRetentionDeletesResolvedEntriesByAgeAndCount() throws SQLException {
+        try (Connection c = mariaDb.connect()) {
+            ConflictRetentionCheck.resolvedEntriesGoByAgeAndCountParkedOnesStay(c, Engine.MARIADB,
+                    "NOW(6) - INTERVAL %d DAY");
+        }
+    }
+
     private static long seq(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT seq FROM syncline.row_meta WHERE table_name = 'public.accounts' "
                 + "AND pk = '1'")) {

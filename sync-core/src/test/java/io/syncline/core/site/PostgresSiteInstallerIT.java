@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.site.PrivatePostgres.Meta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,6 +50,14 @@ class PostgresSiteInstallerIT {
     static void stopServer() throws Exception {
         if (postgres != null) {
             postgres.close();
+        }
+    }
+
+    @Test
+    void theConflictLogRetentionDeletesResolvedEntriesByAgeAndCount() throws Exception {
+        try (Connection c = postgres.connect(siteA)) {
+            ConflictRetentionCheck.resolvedEntriesGoByAgeAndCountParkedOnesStay(c, Engine.POSTGRES,
+                    "now() - interval '%d days'");
         }
     }
 
