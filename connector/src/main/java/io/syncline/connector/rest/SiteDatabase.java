@@ -36,7 +36,8 @@ final class SiteDatabase {
 
     private static final String SLOT = """
             SELECT active, confirmed_flush_lsn::text,
-                   pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint,
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, wal_status
               FROM pg_replication_slots WHERE slot_name = ?""";
 
     static {
@@ -136,9 +137,8 @@ final class SiteDatabase {
                     ps.setString(1, slot);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            long behind = rs.getLong(3);
                             capture = new SiteStatus.CaptureStatus(slot, true, rs.getBoolean(1), rs.getString(2),
-                                    rs.wasNull() ? null : behind);
+                                    rs.getObject(3, Long.class), rs.getObject(4, Long.class), rs.getString(5));
                         } else {
                             capture = new SiteStatus.CaptureStatus(slot, false, false, null, null);
                         }

@@ -42,8 +42,18 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
     record OffsetStatus(String topic, int partition, Long nextOffset, long epoch, String updatedAt, long ageMillis) {
     }
 
-    /** The capture's replication slot; {@code exists=false} when it is not (yet) created. */
-    record CaptureStatus(String slot, boolean exists, boolean active, String confirmedFlushLsn, Long behindBytes) {
+    /**
+     * The capture's replication slot; {@code exists=false} when it is not (yet) created.
+     * {@code behindBytes}: WAL written since the capture's confirmed position; {@code retainedBytes}: WAL
+     * the slot keeps on the site's disk (from its restart position); {@code walStatus}: PostgreSQL's
+     * {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved}, {@code lost}).
+     */
+    record CaptureStatus(String slot, boolean exists, boolean active, String confirmedFlushLsn, Long behindBytes,
+            Long retainedBytes, String walStatus) {
+
+        CaptureStatus(String slot, boolean exists, boolean active, String confirmedFlushLsn, Long behindBytes) {
+            this(slot, exists, active, confirmedFlushLsn, behindBytes, null, null);
+        }
     }
 
     /**
@@ -160,6 +170,8 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
             capture.put("active", cap.active());
             capture.put("confirmedFlushLsn", cap.confirmedFlushLsn());
             capture.put("behindBytes", cap.behindBytes());
+            capture.put("retainedBytes", cap.retainedBytes());
+            capture.put("walStatus", cap.walStatus());
             json.put("capture", capture);
         } else {
             json.put("capture", null);

@@ -25,7 +25,7 @@ import java.util.Set;
 final class StatusCommand {
 
     static final String HELP = """
-            Usage: syncline status [--connect URL | --mesh FILE|-] [--json]
+            Usage: syncline status [--connect URL | --mesh FILE|-] [--json] [--wal-warn-mb N]
 
             Asks a Kafka Connect worker that loads the Syncline REST extension for the state of every site
             with a Syncline connector (GET /syncline/status) and prints per site: each connector with its
@@ -36,6 +36,8 @@ final class StatusCommand {
               --connect URL   the worker's REST API (default http://127.0.0.1:8083)
               --mesh FILE|-   take the worker from the "connect" field of the JSON line 'syncline up' prints
               --json          print the worker's JSON answer instead of the table
+              --wal-warn-mb N warn when a site's replication slot retains more than N MiB of WAL (default 1024),
+                              or PostgreSQL says its WAL is no longer reserved ('unreserved', 'lost')
 
             Example: bin/syncline up --schema shop.sql > mesh.json &   ...   bin/syncline status --mesh mesh.json
 
@@ -45,6 +47,7 @@ final class StatusCommand {
             """;
 
     static final String DEFAULT_CONNECT = "http://127.0.0.1:8083";
+    static final int DEFAULT_WAL_WARN_MB = 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -62,7 +65,8 @@ final class StatusCommand {
     }
 
     ExitCode run(List<String> args) {
-        CommandLine line = new CommandLine(args, Set.of("connect", "mesh"), Set.of("json"));
+        CommandLine line = new CommandLine(args, Set.of("connect", "mesh", "wal-warn-mb"), Set.of("json"));
+        long walWarnBytes = line.intValue("wal-warn-mb", DEFAULT_WAL_WARN_MB, 1, 1 << 30) * (1L << 20);
         if (line.help()) {
             out.print(HELP);
             return ExitCode.OK;
@@ -105,7 +109,7 @@ final class StatusCommand {
         if (line.has("json")) {
             out.println(response.body());
         } else {
-            render(status, out);
+            render(status, out, walWarnBytes);
         }
         return verdict(status);
     }
@@ -175,6 +179,10 @@ final class StatusCommand {
 
     /** One block per site: its database, then a row per connector; then the verdict line. */
     static void render(JsonNode status, PrintStream out) {
+        render(status, out, DEFAULT_WAL_WARN_MB * (1L << 20));
+    }
+
+    static void render(JsonNode status, PrintStream out, long walWarnBytes) {
         List<String[]> rows = new ArrayList<>();
         String[] header = {"connector", "type", "state", "tasks", "applied", "conflicts", "lag ms", "events/s"};
         for (JsonNode site : status.path("sites")) {
@@ -199,7 +207,7 @@ final class StatusCommand {
             for (int i = 0; i < site.path("connectors").size(); i++) {
                 out.println("  " + format(rows.get(next++), width));
             }
-            String details = details(site);
+            String details = details(site, walWarnBytes);
             if (!details.isEmpty()) {
                 out.println("  " + details);
             }
@@ -231,7 +239,7 @@ final class StatusCommand {
                 sink ? number(site.path("conflicts")) : "-", lag, rate};
     }
 
-    private static String details(JsonNode site) {
+    private static String details(JsonNode site, long walWarnBytes) {
         List<String> parts = new ArrayList<>();
         JsonNode capture = site.path("capture");
         if (capture.isObject()) {
@@ -241,6 +249,17 @@ final class StatusCommand {
                 parts.add("slot " + capture.path("slot").asText() + (capture.path("active").asBoolean() ? " active"
                         : " INACTIVE") + (capture.path("behindBytes").isNumber()
                                 ? ", " + capture.path("behindBytes").asLong() + " bytes of WAL not yet confirmed" : ""));
+                long retained = capture.path("retainedBytes").asLong(0);
+                String walStatus = capture.path("walStatus").asText("");
+                if (retained > walWarnBytes) {
+                    parts.add("WARNING: the slot retains " + (retained >> 20) + " MiB of WAL (over " + (walWarnBytes >> 20)
+                            + " MiB); start the site's capture, or the disk fills up");
+                }
+                if (walStatus.equals("unreserved") || walStatus.equals("lost")) {
+                    parts.add("WARNING: the slot's WAL is " + walStatus + " (max_slot_wal_keep_size)"
+                            + (walStatus.equals("lost") ? ": the capture cannot resume; re-seed the site with syncline join"
+                                    : ": it is about to be removed"));
+                }
             }
         }
         JsonNode sink = site.path("metrics").path("sink");

@@ -68,6 +68,18 @@ class StatusCommandTest {
     }
 
     @Test
+    void warnsWhenTheSlotRetainsTooMuchWalOrItsWalIsNoLongerReserved() throws Exception {
+        JsonNode status = json(RUNNING.replace("\"behindBytes\":0}",
+                "\"behindBytes\":0,\"retainedBytes\":3221225472,\"walStatus\":\"unreserved\"}"));
+        String text = render(status);
+        assertThat(text).contains("WARNING: the slot retains 3072 MiB of WAL (over 1024 MiB); start the site's capture")
+                .contains("WARNING: the slot's WAL is unreserved (max_slot_wal_keep_size): it is about to be removed");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StatusCommand.render(status, new PrintStream(bytes, true, StandardCharsets.UTF_8), 4096L << 20);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("MiB of WAL");
+    }
+
+    @Test
     void aFailedTaskOrAnUnreachableDatabaseIsExitOneWithTheReason() throws Exception {
         JsonNode status = json(RUNNING.replace("\"tasks\":[{\"id\":0,\"state\":\"RUNNING\",\"workerId\":\"w:8083\"}]}]",
                 "\"tasks\":[{\"id\":0,\"state\":\"FAILED\",\"workerId\":\"w:8083\",\"trace\":\"ConnectException: boom\"}]}]")

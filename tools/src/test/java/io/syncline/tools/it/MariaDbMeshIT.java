@@ -150,6 +150,17 @@ class MariaDbMeshIT {
             return body[0].lines().anyMatch(l -> l.startsWith("syncline_sink_applied_total{")
                     && l.contains("site=\"b\"") && !l.endsWith(" 0"));
         }, () -> body[0]);
+        JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.connect().restUrl()
+                + "/syncline/status")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode capture = null;
+        for (JsonNode site : status.path("sites")) {
+            if (site.path("site").asText().equals("a")) {
+                capture = site.path("capture");
+            }
+        }
+        assertThat(capture).as("site a's capture in /syncline/status: %s", status).isNotNull();
+        assertThat(capture.path("retainedBytes").isNumber()).as("WAL the slot retains: %s", capture).isTrue();
+        assertThat(capture.path("walStatus").asText()).isIn("reserved", "extended");
         assertThat(body[0]).contains("# TYPE syncline_sink_applied_total counter")
                 .contains("# TYPE syncline_source_captured_total counter")
                 .contains("syncline_sink_lag_seconds{");
