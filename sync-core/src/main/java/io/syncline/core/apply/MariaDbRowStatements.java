@@ -6,12 +6,14 @@ import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableShape;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The upsert ({@code INSERT ... ON DUPLICATE KEY UPDATE}) and delete statements of one MariaDB
- * table. Before binding, every value is checked against its column where MariaDB would round
+ * The upsert (an UPDATE by primary key, then an INSERT where no row has the key; see {@link #upsert})
+ * and delete statements of one MariaDB table. Before binding, every value is checked against its column where MariaDB would round
  * instead of refusing (decimal scale, fractional seconds); in strict mode the server refuses the
  * rest (a too-long string, an out-of-range number or date, a character outside the charset).
  */
@@ -31,7 +33,8 @@ final class MariaDbRowStatements implements RowStatements {
 
     private final TableShape shape;
     private final String delete;
-    private final Map<List<String>, String> upserts = new ConcurrentHashMap<>();
+    private final Map<List<String>, Upsert> upserts = new ConcurrentHashMap<>();
+    private final Map<String, Upsert> byInsert = new ConcurrentHashMap<>();
 
     MariaDbRowStatements(TableShape shape) {
         this.shape = shape;
@@ -58,13 +61,27 @@ final class MariaDbRowStatements implements RowStatements {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;
         }
-        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert);
+        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert).insert();
     }
 
-    private String upsert(List<String> columns) {
+    /**
+     * The upsert of a column set: its INSERT text, which {@link #sqlFor} returns and batches group by, and
+     * the UPDATE by primary key that goes before it (null when every column is a key column).
+     */
+    private record Upsert(String update, List<String> updated, String insert) {
+    }
+
+    /**
+     * Not {@code INSERT ... ON DUPLICATE KEY UPDATE}, which also matches a row on any other unique key
+     * and would overwrite that row: an UPDATE by primary key, then an INSERT of the row only where no
+     * row has its primary key ({@code INSERT ... SELECT ... WHERE NOT EXISTS}). Neither depends on the
+     * driver's update counts (found or affected rows, or none at all from a bulk batch). A collision on
+     * another unique key is refused (error 1062) by either statement.
+     */
+    private Upsert upsert(List<String> columns) {
         List<String> names = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        List<String> updates = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
         for (String column : columns) {
             if (shape.column(column) == null) {
                 throw new SiteSetupException("column " + column + " of table " + shape.table()
@@ -72,17 +89,69 @@ final class MariaDbRowStatements implements RowStatements {
             }
             String quoted = MariaDbCatalog.quote(column);
             names.add(quoted);
-            values.add("?");
             if (!shape.keyColumns().contains(column)) {
-                updates.add(quoted + " = VALUES(" + quoted + ")");
+                updated.add(column);
+                sets.add(quoted + " = ?");
             }
         }
-        if (updates.isEmpty()) {
-            String key = MariaDbCatalog.quote(shape.keyColumns().get(0));
-            updates.add(key + " = " + key);
+        StringBuilder byKey = new StringBuilder();
+        for (int i = 0; i < shape.keyColumns().size(); i++) {
+            byKey.append(i > 0 ? " AND " : "").append(MariaDbCatalog.quote(shape.keyColumns().get(i))).append(" = ?");
         }
-        return "INSERT INTO " + MariaDbCatalog.quote(shape.table()) + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + String.join(", ", updates);
+        String table = MariaDbCatalog.quote(shape.table());
+        String update = sets.isEmpty() ? null
+                : "UPDATE " + table + " SET " + String.join(", ", sets) + " WHERE " + byKey;
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", names) + ") SELECT "
+                + String.join(", ", Collections.nCopies(names.size(), "?")) + " FROM DUAL WHERE NOT EXISTS "
+                + "(SELECT 1 FROM " + table + " WHERE " + byKey + ")";
+        Upsert upsert = new Upsert(update, List.copyOf(updated), insert);
+        byInsert.put(insert, upsert);
+        return upsert;
+    }
+
+    @Override
+    public void write(Connection connection, String sql, List<ChangeEvent> changes) throws SQLException {
+        Upsert upsert = byInsert.get(sql);
+        if (upsert == null) {
+            RowStatements.super.write(connection, sql, changes);
+            return;
+        }
+        if (upsert.update() != null) {
+            try (PreparedStatement ps = connection.prepareStatement(upsert.update())) {
+                for (ChangeEvent e : changes) {
+                    int i = 1;
+                    for (String column : upsert.updated()) {
+                        bindColumn(ps, i++, column, e.columns().get(column));
+                    }
+                    bindKey(ps, i, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(upsert.insert())) {
+            for (ChangeEvent e : changes) {
+                int i = 1;
+                for (var entry : e.columns().entrySet()) {
+                    bindColumn(ps, i++, entry.getKey(), entry.getValue());
+                }
+                bindKey(ps, i, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void bindKey(PreparedStatement ps, int from, ChangeEvent e) throws SQLException {
+        int i = from;
+        for (String column : shape.keyColumns()) {
+            ColumnValue value = e.columns().get(column);
+            if (value == null) {
+                throw new SiteSetupException("upsert of " + e.table() + " key " + e.key()
+                        + " does not carry key column " + column);
+            }
+            bindColumn(ps, i++, column, value);
+        }
     }
 
     @Override
