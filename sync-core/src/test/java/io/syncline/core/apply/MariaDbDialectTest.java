@@ -110,8 +110,7 @@ class MariaDbDialectTest {
         assertThat(rows.sqlFor(event(Map.of("id", new ColumnValue.IntegerValue(1),
                 "amount", new ColumnValue.DecimalValue(new BigDecimal("1.50"))))))
                 .as("no ON DUPLICATE KEY UPDATE: it matches any unique key")
-                .isEqualTo("INSERT INTO `public`.`t` (`id`, `amount`) SELECT ?, ? FROM DUAL WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM `public`.`t` WHERE `id` = ?)");
+                .isEqualTo("INSERT INTO `public`.`t` (`id`, `amount`) VALUES (?, ?)");
     }
 
     @Test
