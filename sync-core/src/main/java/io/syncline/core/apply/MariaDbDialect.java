@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * MariaDB (and MySQL-compatible servers): the {@code syncline} database, backticks, INSERT ... ON
- * DUPLICATE KEY UPDATE, SELECT ... FOR UPDATE, and the session variable {@code @syncline_applying}
- * that tells the capture triggers a write is Syncline's. Sessions apply in UTC.
+ * DUPLICATE KEY UPDATE on Syncline's own tables (never on synced ones, where it would match any unique
+ * key: see {@code MariaDbRowStatements}), SELECT ... FOR UPDATE, and the session variable
+ * {@code @syncline_applying} that tells the capture triggers a write is Syncline's. Sessions apply in UTC.
  */
 final class MariaDbDialect implements Dialect {
 
