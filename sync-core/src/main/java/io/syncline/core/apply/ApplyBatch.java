@@ -286,13 +286,7 @@ final class ApplyBatch {
             }
         }
         for (Map.Entry<String, List<ChangeEvent>> run : runs) {
-            try (PreparedStatement ps = connection.prepareStatement(run.getKey())) {
-                for (ChangeEvent e : run.getValue()) {
-                    statements.bind(ps, e);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            statements.write(connection, run.getKey(), run.getValue());
         }
     }
 

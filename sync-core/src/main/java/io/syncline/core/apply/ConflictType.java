@@ -2,7 +2,10 @@ package io.syncline.core.apply;
 
 import java.util.Locale;
 
-/** The kinds of conflict: two concurrent versions of the same row, or a foreign key they break. */
+/**
+ * The kinds of conflict: two concurrent versions of the same row, or a foreign key or unique key that
+ * concurrent writes of different rows break.
+ */
 public enum ConflictType {
     /** The row was inserted at two sites independently (the versions share no history). */
     INSERT_INSERT,
@@ -17,7 +20,12 @@ public enum ConflictType {
      * for a parent another site deleted, or a parent deleted that has children another site wrote. Never
      * returned by {@link #of}: the database, not the vectors, finds it.
      */
-    FOREIGN_KEY;
+    FOREIGN_KEY,
+    /**
+     * Two different rows (two primary keys) that hold the same value of a unique key other than the
+     * primary key, written at two sites; never returned by {@link #of}: the database finds it.
+     */
+    UNIQUE_KEY;
 
     /** Names the conflict between two concurrent versions. */
     public static ConflictType of(RowState local, RowState incoming) {
@@ -37,9 +45,10 @@ public enum ConflictType {
         return shared ? UPDATE_UPDATE : INSERT_INSERT;
     }
 
-    /** The name used in the conflict log, e.g. {@code insert/insert}, {@code foreign-key}. */
+    /** The name used in the conflict log, e.g. {@code insert/insert}, {@code foreign-key}, {@code unique-key}. */
     public String label() {
-        // Not "foreign/key": the slash pairs what the two versions did, and this type names a constraint.
-        return this == FOREIGN_KEY ? "foreign-key" : name().toLowerCase(Locale.ROOT).replace('_', '/');
+        // Not "foreign/key": the slash pairs what the two versions did, and these types name a constraint.
+        String lower = name().toLowerCase(Locale.ROOT);
+        return this == FOREIGN_KEY || this == UNIQUE_KEY ? lower.replace('_', '-') : lower.replace('_', '/');
     }
 }

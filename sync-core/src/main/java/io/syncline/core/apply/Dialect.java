@@ -5,6 +5,7 @@ import io.syncline.core.RowId;
 import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
+import io.syncline.core.site.UniqueKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -142,6 +143,19 @@ public interface Dialect {
      * {@link #isRefusal a refusal}.
      */
     boolean isForeignKeyViolation(SQLException e);
+
+    /**
+     * Every unique index or constraint of the table other than its primary key, on plain columns, from
+     * the site's catalog; empty when it has none.
+     */
+    List<UniqueKey> uniqueKeys(Connection connection, TableRef table) throws SQLException;
+
+    /**
+     * Whether the database refused a change for a duplicate value of a unique index or constraint (the
+     * primary key's included: the caller tells which rows collide). Such a refusal is also
+     * {@link #isRefusal a refusal}.
+     */
+    boolean isUniqueViolation(SQLException e);
 
     /** Whether the database refused the data (a constraint, a value that does not fit), not failed itself. */
     boolean isRefusal(SQLException e);

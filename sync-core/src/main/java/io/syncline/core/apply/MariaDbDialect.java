@@ -6,6 +6,7 @@ import io.syncline.core.site.ForeignKey;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
+import io.syncline.core.site.UniqueKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * MariaDB (and MySQL-compatible servers): the {@code syncline} database, backticks, INSERT ... ON
- * DUPLICATE KEY UPDATE, SELECT ... FOR UPDATE, and the session variable {@code @syncline_applying}
- * that tells the capture triggers a write is Syncline's. Sessions apply in UTC.
+ * DUPLICATE KEY UPDATE on Syncline's own tables (never on synced ones, where it would match any unique
+ * key: see {@code MariaDbRowStatements}), SELECT ... FOR UPDATE, and the session variable
+ * {@code @syncline_applying} that tells the capture triggers a write is Syncline's. Sessions apply in UTC.
  */
 final class MariaDbDialect implements Dialect {
 
@@ -43,6 +45,9 @@ final class MariaDbDialect implements Dialect {
      * deletion or key change of a parent that child rows reference (1451, and 1217).
      */
     private static final Set<Integer> FOREIGN_KEY_ERRORS = Set.of(1216, 1217, 1451, 1452);
+
+    /** Duplicate values of a unique key: 1062 (duplicate entry) and 1586 (the same, naming the key). */
+    private static final Set<Integer> UNIQUE_ERRORS = Set.of(1062, 1586);
 
     /**
      * Errors a retry can fix: lock wait timeout (1205), deadlock (1213, SQLSTATE 40001), a row changed
@@ -226,6 +231,27 @@ final class MariaDbDialect implements Dialect {
         for (SQLException next = e; next != null; next = next.getNextException()) {
             for (Throwable t = next; t != null; t = t.getCause()) {
                 if (t instanceof SQLException s && FOREIGN_KEY_ERRORS.contains(s.getErrorCode())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<UniqueKey> uniqueKeys(Connection connection, TableRef table) throws SQLException {
+        return MariaDbCatalog.uniqueKeys(connection, table);
+    }
+
+    /**
+     * See {@link #UNIQUE_ERRORS} (SQLSTATE 23000, which other constraints share), found as
+     * {@link #isForeignKeyViolation} finds its errors.
+     */
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            for (Throwable t = next; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && UNIQUE_ERRORS.contains(s.getErrorCode())) {
                     return true;
                 }
             }

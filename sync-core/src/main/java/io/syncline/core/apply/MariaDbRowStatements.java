@@ -2,25 +2,31 @@ package io.syncline.core.apply;
 
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
+import io.syncline.core.site.KeyText;
 import io.syncline.core.site.MariaDbCatalog;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableShape;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The upsert ({@code INSERT ... ON DUPLICATE KEY UPDATE}) and delete statements of one MariaDB
- * table. Before binding, every value is checked against its column where MariaDB would round
+ * The upsert (an UPDATE by primary key of the rows that exist, an INSERT of the others; see {@link #write})
+ * and delete statements of one MariaDB table. Before binding, every value is checked against its column where MariaDB would round
  * instead of refusing (decimal scale, fractional seconds); in strict mode the server refuses the
  * rest (a too-long string, an out-of-range number or date, a character outside the charset).
  */
@@ -31,7 +37,8 @@ final class MariaDbRowStatements implements RowStatements {
 
     private final TableShape shape;
     private final String delete;
-    private final Map<List<String>, String> upserts = new ConcurrentHashMap<>();
+    private final Map<List<String>, Upsert> upserts = new ConcurrentHashMap<>();
+    private final Map<String, Upsert> byInsert = new ConcurrentHashMap<>();
 
     MariaDbRowStatements(TableShape shape) {
         this.shape = shape;
@@ -58,13 +65,28 @@ final class MariaDbRowStatements implements RowStatements {
         if (e.op() == ChangeEvent.Op.DELETE) {
             return delete;
         }
-        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert);
+        return upserts.computeIfAbsent(List.copyOf(e.columns().keySet()), this::upsert).insert();
     }
 
-    private String upsert(List<String> columns) {
+    /** Keys per existence query: one parameter per key column each, far below the protocol's limit. */
+    private static final int EXISTING_CHUNK = 500;
+
+    /**
+     * The upsert of a column set: its INSERT text, which {@link #sqlFor} returns and batches group by, and
+     * the UPDATE by primary key for the rows that exist (null when every column is a key column).
+     */
+    private record Upsert(String update, List<String> updated, String insert) {
+    }
+
+    /**
+     * Not {@code INSERT ... ON DUPLICATE KEY UPDATE}, which also matches a row on any other unique key
+     * and would overwrite that row: the rows whose primary key exists are updated by their key, the
+     * others inserted (see {@link #write}). A collision on another unique key is refused (error 1062).
+     */
+    private Upsert upsert(List<String> columns) {
         List<String> names = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        List<String> updates = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
         for (String column : columns) {
             if (shape.column(column) == null) {
                 throw new SiteSetupException("column " + column + " of table " + shape.table()
@@ -72,17 +94,108 @@ final class MariaDbRowStatements implements RowStatements {
             }
             String quoted = MariaDbCatalog.quote(column);
             names.add(quoted);
-            values.add("?");
             if (!shape.keyColumns().contains(column)) {
-                updates.add(quoted + " = VALUES(" + quoted + ")");
+                updated.add(column);
+                sets.add(quoted + " = ?");
             }
         }
-        if (updates.isEmpty()) {
-            String key = MariaDbCatalog.quote(shape.keyColumns().get(0));
-            updates.add(key + " = " + key);
+        StringBuilder byKey = new StringBuilder();
+        for (int i = 0; i < shape.keyColumns().size(); i++) {
+            byKey.append(i > 0 ? " AND " : "").append(MariaDbCatalog.quote(shape.keyColumns().get(i))).append(" = ?");
         }
-        return "INSERT INTO " + MariaDbCatalog.quote(shape.table()) + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + String.join(", ", updates);
+        String table = MariaDbCatalog.quote(shape.table());
+        String update = sets.isEmpty() ? null
+                : "UPDATE " + table + " SET " + String.join(", ", sets) + " WHERE " + byKey;
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                + String.join(", ", Collections.nCopies(names.size(), "?")) + ")";
+        Upsert upsert = new Upsert(update, List.copyOf(updated), insert);
+        byInsert.put(insert, upsert);
+        return upsert;
+    }
+
+    /**
+     * Upserts by primary key only: reads which of the rows' keys exist, locking them and the gaps of the
+     * missing ones ({@code SELECT ... FOR UPDATE}), then updates those by key and inserts the others, one
+     * JDBC batch each. It does not count on the batch's update counts, which depend on the driver's
+     * settings (found or affected rows, none from a bulk batch).
+     */
+    @Override
+    public void write(Connection connection, String sql, List<ChangeEvent> changes) throws SQLException {
+        Upsert upsert = byInsert.get(sql);
+        if (upsert == null) {
+            RowStatements.super.write(connection, sql, changes);
+            return;
+        }
+        Set<String> existing = existingKeys(connection, changes);
+        List<ChangeEvent> updates = new ArrayList<>();
+        List<ChangeEvent> inserts = new ArrayList<>();
+        for (ChangeEvent e : changes) {
+            (existing.contains(e.key()) ? updates : inserts).add(e);
+        }
+        if (upsert.update() != null && !updates.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(upsert.update())) {
+                for (ChangeEvent e : updates) {
+                    int i = 1;
+                    for (String column : upsert.updated()) {
+                        bindColumn(ps, i++, column, e.columns().get(column));
+                    }
+                    bindKey(ps, i, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!inserts.isEmpty()) {
+            RowStatements.super.write(connection, sql, inserts);
+        }
+    }
+
+    /** The canonical key texts (as the capture triggers compute them) of the changes' rows that exist, locked. */
+    private Set<String> existingKeys(Connection connection, List<ChangeEvent> changes) throws SQLException {
+        List<String> key = new ArrayList<>();
+        List<String> select = new ArrayList<>();
+        for (String column : shape.keyColumns()) {
+            key.add(MariaDbCatalog.quote(column));
+            select.add("CAST(" + MariaDbCatalog.quote(column) + " AS CHAR)");
+        }
+        String tuple = key.size() == 1 ? key.get(0) : "(" + String.join(", ", key) + ")";
+        String placeholders = key.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(key.size(), "?")) + ")";
+        Set<String> existing = new HashSet<>();
+        for (int from = 0; from < changes.size(); from += EXISTING_CHUNK) {
+            List<ChangeEvent> chunk = changes.subList(from, Math.min(changes.size(), from + EXISTING_CHUNK));
+            String query = "SELECT " + String.join(", ", select) + " FROM " + MariaDbCatalog.quote(shape.table())
+                    + " WHERE " + tuple + " IN (" + String.join(", ", Collections.nCopies(chunk.size(), placeholders))
+                    + ") FOR UPDATE";
+            try (PreparedStatement ps = connection.prepareStatement(query)) {
+                int i = 1;
+                for (ChangeEvent e : chunk) {
+                    bindKey(ps, i, e);
+                    i += key.size();
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<String> parts = new ArrayList<>();
+                        for (int c = 1; c <= key.size(); c++) {
+                            parts.add(rs.getString(c));
+                        }
+                        existing.add(KeyText.of(parts));
+                    }
+                }
+            }
+        }
+        return existing;
+    }
+
+    private void bindKey(PreparedStatement ps, int from, ChangeEvent e) throws SQLException {
+        int i = from;
+        for (String column : shape.keyColumns()) {
+            ColumnValue value = e.columns().get(column);
+            if (value == null) {
+                throw new SiteSetupException("upsert of " + e.table() + " key " + e.key()
+                        + " does not carry key column " + column);
+            }
+            bindColumn(ps, i++, column, value);
+        }
     }
 
     @Override

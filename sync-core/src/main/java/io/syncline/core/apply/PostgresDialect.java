@@ -8,6 +8,7 @@ import io.syncline.core.site.PostgresCatalog;
 import io.syncline.core.site.SqlIdentifiers;
 import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
+import io.syncline.core.site.UniqueKey;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -207,6 +208,22 @@ final class PostgresDialect implements Dialect {
     public boolean isForeignKeyViolation(SQLException e) {
         for (SQLException next = e; next != null; next = next.getNextException()) {
             if ("23503".equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<UniqueKey> uniqueKeys(Connection connection, TableRef table) throws SQLException {
+        return PostgresCatalog.uniqueKeys(connection, table);
+    }
+
+    /** SQLSTATE 23505 (unique_violation). */
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            if ("23505".equals(next.getSQLState())) {
                 return true;
             }
         }

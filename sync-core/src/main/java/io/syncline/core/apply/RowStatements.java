@@ -4,8 +4,10 @@ import io.syncline.core.ChangeEvent;
 import io.syncline.core.ColumnValue;
 import io.syncline.core.site.SiteSetupException;
 import io.syncline.core.site.TableShape;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The upsert and delete statements of one table in one engine's dialect and the binding of a
@@ -44,6 +46,21 @@ public interface RowStatements {
         }
         for (var entry : change.columns().entrySet()) {
             bindColumn(ps, i++, entry.getKey(), entry.getValue());
+        }
+    }
+
+    /**
+     * Writes {@code changes}, which all take the statement {@code sql} that {@link #sqlFor} returned for
+     * them, as one JDBC batch. An upsert only ever matches a row by its primary key: a collision on any
+     * other unique key is refused by the database.
+     */
+    default void write(Connection connection, String sql, List<ChangeEvent> changes) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (ChangeEvent e : changes) {
+                bind(ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the reverse for deletes). When the database refuses a change (a constraint, a value that does not
  * fit), the batch is applied again change by change, in batch order, each under a savepoint. A change
  * refused for a foreign key is a {@link ConflictType#FOREIGN_KEY} conflict, settled by the rule that
- * the parent's deletion wins (see {@code ParentDeleteWins}) and logged; the other refused ones are
+ * the parent's deletion wins (see {@code ParentDeleteWins}) and logged; one refused for a unique key that
+ * a row of another primary key holds is a {@link ConflictType#UNIQUE_KEY} conflict, settled by the rule
+ * that the lower primary key keeps the value (see {@code LowestKeyWins}) and logged; the other refused ones are
  * handed to the {@link RejectionHandler} before the commit, and the rest is applied unless the
  * handler asks for the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
  * to read them back from the conflict log.
@@ -164,7 +166,8 @@ public final class SiteApplier {
                         }
                         connection.rollback(savepoint);
                         Optional<ParentDeleteWins.Settled> settled = dialect.isForeignKeyViolation(e)
-                                ? settleForeignKey(connection, event) : Optional.empty();
+                                ? settleForeignKey(connection, event)
+                                : dialect.isUniqueViolation(e) ? settleUniqueKey(connection, event) : Optional.empty();
                         if (settled.isPresent()) {
                             result = result.plus(settled.get().result());
                             logged.addAll(settled.get().logged());
@@ -201,6 +204,31 @@ public final class SiteApplier {
         Savepoint savepoint = connection.setSavepoint();
         try {
             Optional<ParentDeleteWins.Settled> settled = new ParentDeleteWins(this, connection).settle(event);
+            if (settled.isPresent()) {
+                connection.releaseSavepoint(savepoint);
+            } else {
+                connection.rollback(savepoint);
+            }
+            return settled;
+        } catch (SQLException e) {
+            if (!dialect.isRefusal(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Applies a change refused for a unique key other than the primary key by {@link UniqueKeyConflicts},
+     * under a savepoint of its own; empty (nothing written) when no other row holds its value or the
+     * database refuses what the rule writes.
+     */
+    private Optional<ParentDeleteWins.Settled> settleUniqueKey(Connection connection, ChangeEvent event)
+            throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            Optional<ParentDeleteWins.Settled> settled = new UniqueKeyConflicts(this, connection).settle(event);
             if (settled.isPresent()) {
                 connection.releaseSavepoint(savepoint);
             } else {

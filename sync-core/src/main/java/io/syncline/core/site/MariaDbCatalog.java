@@ -46,7 +46,27 @@ public final class MariaDbCatalog {
                     OR (k.REFERENCED_TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME = ?))
              ORDER BY k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME, k.ORDINAL_POSITION""";
 
+    /** Every unique index other than PRIMARY, with each column's nullability; a prefix index is unusable. */
+    private static final String UNIQUE_KEYS = """
+            SELECT s.INDEX_NAME, s.COLUMN_NAME, c.IS_NULLABLE = 'YES', s.SUB_PART IS NULL
+              FROM information_schema.STATISTICS s
+              JOIN information_schema.COLUMNS c
+                ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+             WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 AND s.INDEX_NAME <> 'PRIMARY'
+             ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX""";
+
     private MariaDbCatalog() {
+    }
+
+    /** Every unique key of the table other than its primary key (see {@link UniqueKey}); empty when none. */
+    public static List<UniqueKey> uniqueKeys(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_KEYS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return UniqueKey.read(rs);
+            }
+        }
     }
 
     /** Every foreign key whose child or parent is {@code table}; empty when it has none (or does not exist). */

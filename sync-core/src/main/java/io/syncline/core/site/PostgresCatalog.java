@@ -52,7 +52,36 @@ public final class PostgresCatalog {
                AND ((cn.nspname = ? AND cc.relname = ?) OR (pn.nspname = ? AND pc.relname = ?))
              ORDER BY con.conname, cn.nspname, cc.relname, k.pos""";
 
+    /**
+     * Every unique index other than the primary key on plain columns (no expression, no predicate), with
+     * each key column's nullability; an index whose NULLs are not distinct (PostgreSQL 15) has no column
+     * whose NULL ends a collision. Read through {@code to_jsonb} so that servers without that flag work too.
+     */
+    private static final String UNIQUE_KEYS = """
+            SELECT ic.relname, a.attname,
+                   NOT a.attnotnull AND COALESCE(to_jsonb(i) ->> 'indnullsnotdistinct', 'false') <> 'true', true
+              FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_class ic ON ic.oid = i.indexrelid
+              JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) ON true
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+             WHERE n.nspname = ? AND c.relname = ? AND i.indisunique AND NOT i.indisprimary
+               AND i.indpred IS NULL AND i.indexprs IS NULL AND k.pos <= i.indnkeyatts
+             ORDER BY ic.relname, k.pos""";
+
     private PostgresCatalog() {
+    }
+
+    /** Every unique key of the table other than its primary key (see {@link UniqueKey}); empty when none. */
+    public static List<UniqueKey> uniqueKeys(Connection connection, TableRef table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_KEYS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return UniqueKey.read(rs);
+            }
+        }
     }
 
     /** Whether an existing table logs whole old rows on update and delete (REPLICA IDENTITY FULL). */

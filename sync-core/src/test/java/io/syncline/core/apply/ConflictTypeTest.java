@@ -10,6 +10,6 @@ class ConflictTypeTest {
     @Test
     void labelsAreThoseOfTheConflictLog() {
         assertThat(List.of(ConflictType.values()).stream().map(ConflictType::label)).containsExactly(
-                "insert/insert", "update/update", "update/delete", "delete/delete", "foreign-key");
+                "insert/insert", "update/update", "update/delete", "delete/delete", "foreign-key", "unique-key");
     }
 }

@@ -105,12 +105,20 @@ class MariaDbDialectTest {
     }
 
     @Test
-    void upsertsWithOnDuplicateKeyUpdate() {
+    void upsertsMatchOnlyThePrimaryKeyNeverAnotherUniqueKey() {
         RowStatements rows = MARIADB.rowStatements(shape());
         assertThat(rows.sqlFor(event(Map.of("id", new ColumnValue.IntegerValue(1),
                 "amount", new ColumnValue.DecimalValue(new BigDecimal("1.50"))))))
-                .isEqualTo("INSERT INTO `public`.`t` (`id`, `amount`) VALUES (?, ?) "
-                        + "ON DUPLICATE KEY UPDATE `amount` = VALUES(`amount`)");
+                .as("no ON DUPLICATE KEY UPDATE: it matches any unique key")
+                .isEqualTo("INSERT INTO `public`.`t` (`id`, `amount`) VALUES (?, ?)");
+    }
+
+    @Test
+    void aDuplicateEntryIsAUniqueViolationAForeignKeyIsNot() {
+        assertThat(MARIADB.isUniqueViolation(new SQLException("Duplicate entry '?' for key 'email'", "23000", 1062)))
+                .isTrue();
+        assertThat(MARIADB.isUniqueViolation(new SQLException("Cannot add or update a child row", "23000", 1452)))
+                .isFalse();
     }
 
     @Test
