@@ -115,9 +115,9 @@ abstract class CounterMesh {
         String restarted = SITES.get(random.nextInt(SITES.size()));
         long retriesBefore = retries();
         List<Run> runs = runAll(scripts, restarted);
+        awaitExact(table, COUNTERS, runs, seed);
         report(table, seed, runs, retriesBefore);
         assertNoFailures(runs, seed);
-        awaitExact(table, COUNTERS, runs, seed);
     }
 
     @Test
@@ -136,9 +136,9 @@ abstract class CounterMesh {
         }
         long retriesBefore = retries();
         List<Run> runs = runAll(scripts, null);
+        awaitExact(table, HOT_ROWS, runs, seed);
         report(table, seed, runs, retriesBefore);
         assertNoFailures(runs, seed);
-        awaitExact(table, HOT_ROWS, runs, seed);
     }
 
     private void seedRows(String table, int rows) throws SQLException {
@@ -202,7 +202,10 @@ abstract class CounterMesh {
         assertThat(errors).as("application statements that failed (seed %d)", seed).isEmpty();
     }
 
-    /** Waits until every site holds, for every counter, the initial value plus the committed changes. */
+    /**
+     * Waits until every site holds, for every counter, the initial value plus the changes of every
+     * transaction that committed (a failed one's are left out, so the counters are checked even then).
+     */
     private void awaitExact(String table, int rows, List<Run> runs, long seed) throws SQLException {
         Map<Long, Long> expected = new LinkedHashMap<>();
         for (long id = 1; id <= rows; id++) {
