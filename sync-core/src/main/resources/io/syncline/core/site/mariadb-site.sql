@@ -163,16 +163,16 @@ CREATE FUNCTION syncline.add_counters(prev longtext, site varchar(32), fresh boo
     RETURNS longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC NO SQL
 BEGIN
     DECLARE result longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT IFNULL(prev, '{}');
-    DECLARE names longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+    DECLARE counted_columns longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
     DECLARE c longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
     DECLARE p longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
     DECLARE i int DEFAULT 0;
     IF deltas IS NULL THEN
         RETURN prev;
     END IF;
-    SET names = JSON_KEYS(deltas);
-    WHILE i < JSON_LENGTH(names) DO
-        SET c = CONCAT('$.', JSON_EXTRACT(names, CONCAT('$[', i, ']')));
+    SET counted_columns = JSON_KEYS(deltas);
+    WHILE i < JSON_LENGTH(counted_columns) DO
+        SET c = CONCAT('$.', JSON_EXTRACT(counted_columns, CONCAT('$[', i, ']')));
         IF fresh OR JSON_EXTRACT(result, c) IS NULL THEN
             SET result = JSON_SET(result, c, JSON_OBJECT());
         END IF;
