@@ -113,7 +113,7 @@ abstract class CounterMesh {
             scripts.add(Script.singleStatements(site, table, COUNTERS, STATEMENTS_PER_SITE, random.nextLong()));
         }
         String restarted = SITES.get(random.nextInt(SITES.size()));
-        long retriesBefore = retries();
+        Map<String, Long> retriesBefore = retries();
         List<Run> runs = runAll(scripts, restarted);
         awaitExact(table, COUNTERS, runs, seed);
         report(table, seed, runs, retriesBefore);
@@ -134,7 +134,7 @@ abstract class CounterMesh {
                 scripts.add(Script.transactions(site, table, HOT_ROWS, HOT_TRANSACTIONS_PER_CLIENT, random.nextLong()));
             }
         }
-        long retriesBefore = retries();
+        Map<String, Long> retriesBefore = retries();
         List<Run> runs = runAll(scripts, null);
         awaitExact(table, HOT_ROWS, runs, seed);
         report(table, seed, runs, retriesBefore);
@@ -180,7 +180,7 @@ abstract class CounterMesh {
         }
     }
 
-    private void report(String table, long seed, List<Run> runs, long retriesBefore) {
+    private void report(String table, long seed, List<Run> runs, Map<String, Long> retriesBefore) {
         int statements = 0;
         int failed = 0;
         for (Run run : runs) {
@@ -189,7 +189,7 @@ abstract class CounterMesh {
         }
         System.out.printf("%s seed %d on %s: %d application transactions, %d failed; the sinks retried %d batches "
                 + "for lock contention%n", getClass().getSimpleName(), seed, table, statements, failed,
-                retries() - retriesBefore);
+                retriedSince(retriesBefore));
     }
 
     private static void assertNoFailures(List<Run> runs, long seed) {
@@ -250,10 +250,20 @@ abstract class CounterMesh {
         return values;
     }
 
-    private long retries() {
-        long sum = 0;
+    /** Each site's sink's retries so far (a restarted sink counts afresh). */
+    private Map<String, Long> retries() {
+        Map<String, Long> bySite = new LinkedHashMap<>();
         for (String site : SITES) {
-            sum += Math.max(0, sinkFigure(site, "applyRetries"));
+            bySite.put(site, Math.max(0, sinkFigure(site, "applyRetries")));
+        }
+        return bySite;
+    }
+
+    private long retriedSince(Map<String, Long> before) {
+        long sum = 0;
+        for (Map.Entry<String, Long> now : retries().entrySet()) {
+            long then = before.get(now.getKey());
+            sum += now.getValue() >= then ? now.getValue() - then : now.getValue();
         }
         return sum;
     }
