@@ -26,7 +26,7 @@ public final class ConnectorMetrics {
 
     private static final Map<String, String> SINK_SUMS = attributes(
             "Applied", "applied", "SkippedAsDuplicate", "skippedAsDuplicate", "Conflicts", "conflicts",
-            "DeadLettered", "deadLettered", "Batches", "batches",
+            "DeadLettered", "deadLettered", "Batches", "batches", "ApplyRetries", "applyRetries",
             "PartitionsWaitingForDependencies", "partitionsWaitingForDependencies", "RecordsHeld", "recordsHeld");
     private static final Map<String, String> SINK_MAXIMA = attributes(
             "LagMillis", "lagMillis", "ApplyBatchLatencyMaxMillis", "applyBatchLatencyMaxMillis",
@@ -52,7 +52,7 @@ public final class ConnectorMetrics {
      * The summed metrics of every task of {@code connector} registered in {@code server} under
      * {@code context} ({@code sink} or {@code source}); empty when no task of it runs in this JVM.
      * Keys: {@code tasks}, {@code eventsPerSecond} and, for a sink, {@code applied},
-     * {@code skippedAsDuplicate}, {@code conflicts}, {@code deadLettered}, {@code batches},
+     * {@code skippedAsDuplicate}, {@code conflicts}, {@code deadLettered}, {@code batches}, {@code applyRetries},
      * {@code partitionsWaitingForDependencies}, {@code recordsHeld},
      * {@code lagMillis}, {@code applyBatchLatencyMaxMillis}, {@code lastBatchTimeMillis}, {@code origins}
      * (per origin site: {@code transactionsApplied}, {@code appliedCommitTimeMillis},

@@ -57,6 +57,7 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     private final Map<String, Long> dependencyWaitMaxMillisByOrigin = new ConcurrentHashMap<>();
     private final Map<String, Long> dependencyWaitLastMillisByOrigin = new ConcurrentHashMap<>();
     private final AtomicLong lastBatchSize = new AtomicLong();
+    private final AtomicLong applyRetries = new AtomicLong();
     private final AtomicLong partitionsWaiting = new AtomicLong();
     private final AtomicLong recordsHeld = new AtomicLong();
     private final LongAdder conflictsPurged = new LongAdder();
@@ -278,6 +279,19 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     @Override
     public long getDeadLettered() {
         return deadLettered.sum();
+    }
+
+    /**
+     * Records how many batch transactions the task's applier has rolled back for lock contention
+     * with the site's applications and run again, in all (the applier counts them).
+     */
+    public void applyRetries(long total) {
+        applyRetries.set(total);
+    }
+
+    @Override
+    public long getApplyRetries() {
+        return applyRetries.get();
     }
 
     @Override

@@ -52,6 +52,12 @@ public interface SinkTaskMetricsMXBean {
     /** Changes the site refused, set aside on the dead-letter topic. */
     long getDeadLettered();
 
+    /**
+     * Batch transactions rolled back because they lost a lock contention with the site's applications
+     * (a lock wait refused or timed out, a deadlock) and run again: the apply yields to the application.
+     */
+    long getApplyRetries();
+
     /** Committed batches. */
     long getBatches();
 

@@ -228,6 +228,8 @@ public class SynclineSinkTask extends SinkTask {
             throw new ConnectException("site " + self + " cannot apply changes: " + e.getMessage(), e);
         } catch (SQLException e) {
             throw failed(e, plan.events().size());
+        } finally {
+            metrics.applyRetries(applier.lockRetries());
         }
     }
 

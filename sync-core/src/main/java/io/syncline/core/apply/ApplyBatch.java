@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One batch inside the apply transaction: lock meta, decide every event against the version the
+ * One batch inside the apply transaction: lock the data rows, then meta, decide every event against the version the
  * site holds (including earlier events of the same batch), then write each row's final state once,
  * the meta entries, the conflict log and the ledger.
  */
@@ -52,6 +52,8 @@ final class ApplyBatch {
         if (foreign.isEmpty()) {
             return new ApplyResult(0, skipped, 0, List.of());
         }
+        // Data rows before meta entries, as a local write and its capture trigger lock them.
+        RowLocks.lock(applier, connection, foreign);
         List<ChangeEvent> rest = new ArrayList<>(foreign.size());
         int applied = applyFirstVersions(foreign, rest);
         if (!rest.isEmpty()) {

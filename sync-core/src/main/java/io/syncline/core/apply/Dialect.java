@@ -69,6 +69,26 @@ public interface Dialect {
     void markApplying(Connection connection) throws SQLException;
 
     /**
+     * Sets up the open apply transaction, before its first statement, so that in any lock contention
+     * with an application's write it is the apply that yields (docs/design.md, "Locks: the apply
+     * yields"): it waits briefly or not at all, and its failure is then {@link #isLockContention}.
+     */
+    void yieldToApplications(Connection connection) throws SQLException;
+
+    /**
+     * Locks the data rows of {@code shape}'s table with these keys, in key order, for the open
+     * transaction, as a local write of them would; a key with no row locks nothing.
+     */
+    void lockRows(Connection connection, TableShape shape, List<List<ColumnValue>> keys) throws SQLException;
+
+    /**
+     * Whether the transaction failed only because it lost a lock contention (a lock wait timed out or
+     * was refused, a deadlock, a serialization failure): rolled back and run again, it can succeed.
+     * Such a failure is also {@link #isTransient transient}.
+     */
+    boolean isLockContention(SQLException e);
+
+    /**
      * Creates a placeholder meta entry for every id no site has written yet, then locks the meta
      * entries of all ids in (table, key) order, and hands each locked entry to {@code locked}. A
      * placeholder reads as {@link RowVersion#NONE}.

@@ -101,6 +101,65 @@ final class MariaDbDialect implements Dialect {
         }
     }
 
+    /**
+     * InnoDB rolls back the smaller transaction of a deadlock, which is the application's, so the
+     * apply never waits for a lock at all: {@code innodb_lock_wait_timeout = 0} makes any wait fail at
+     * once (1205), and the batch is retried; READ COMMITTED spares it gap locks. Both are settings of
+     * the session, which only applies batches.
+     */
+    @Override
+    public void yieldToApplications(Connection connection) throws SQLException {
+        if (connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET innodb_lock_wait_timeout = 0");
+        }
+    }
+
+    @Override
+    public void lockRows(Connection connection, TableShape shape, List<List<ColumnValue>> keys) throws SQLException {
+        List<String> columns = shape.keyColumns();
+        StringBuilder tuple = new StringBuilder("(");
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            tuple.append(i > 0 ? ", " : "").append('?');
+            order.append(i > 0 ? ", " : "").append(MariaDbCatalog.quote(columns.get(i)));
+        }
+        tuple.append(')');
+        for (int from = 0; from < keys.size(); from += LOCK_CHUNK) {
+            List<List<ColumnValue>> chunk = keys.subList(from, Math.min(keys.size(), from + LOCK_CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(MariaDbCatalog.quote(shape.table()))
+                    .append(" WHERE (").append(order).append(") IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i > 0 ? ", " : "").append(tuple);
+            }
+            sql.append(") ORDER BY ").append(order).append(" FOR UPDATE");
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int index = 1;
+                for (List<ColumnValue> key : chunk) {
+                    for (int i = 0; i < columns.size(); i++) {
+                        String column = columns.get(i);
+                        MariaDbRowStatements.bindValue(ps, index++, column, shape.column(column), key.get(i));
+                    }
+                }
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    /** Lock wait timeout or refused (1205), deadlock (1213), record changed since read (1020), SQLSTATE 40001. */
+    @Override
+    public boolean isLockContention(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            int code = next.getErrorCode();
+            if (code == 1205 || code == 1213 || code == 1020 || "40001".equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void lockMeta(Connection connection, List<RowId> ids, Consumer<MetaEntry> locked) throws SQLException {
         List<RowId> sorted = new ArrayList<>(ids);

@@ -30,6 +30,15 @@ final class PostgresDialect implements Dialect {
 
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
+    /** See {@link #yieldToApplications}. */
+    static final String LOCK_TIMEOUT = "100ms";
+
+    /** See {@link #yieldToApplications}. */
+    static final String DEADLOCK_TIMEOUT = "20ms";
+
+    /** Keys per locking statement. */
+    private static final int ROW_LOCK_CHUNK = 500;
+
     private PostgresDialect() {
     }
 
@@ -61,6 +70,66 @@ final class PostgresDialect implements Dialect {
         try (Statement st = connection.createStatement()) {
             st.execute("SET LOCAL syncline.applying = 'on'");
         }
+    }
+
+    /**
+     * A lock wait of the apply ends after {@value #LOCK_TIMEOUT} (SQLSTATE 55P03), well before an
+     * application's backend, waiting on the apply, runs its deadlock check (after
+     * {@code deadlock_timeout}, 1 s by default); where the user may set it (a superuser), the apply's
+     * own deadlock check runs after {@value #DEADLOCK_TIMEOUT}, so in a deadlock with an application it
+     * is the apply's backend that finds it and is rolled back (40P01).
+     */
+    @Override
+    public void yieldToApplications(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SELECT set_config('lock_timeout', '" + LOCK_TIMEOUT + "', true), (SELECT set_config("
+                    + "'deadlock_timeout', '" + DEADLOCK_TIMEOUT + "', true) FROM pg_roles WHERE rolname = current_user "
+                    + "AND rolsuper)");
+        }
+    }
+
+    @Override
+    public void lockRows(Connection connection, TableShape shape, List<List<ColumnValue>> keys) throws SQLException {
+        List<String> columns = shape.keyColumns();
+        StringBuilder tuple = new StringBuilder("(");
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i);
+            tuple.append(i > 0 ? ", " : "").append("CAST(? AS ").append(shape.column(column).sqlType()).append(')');
+            order.append(i > 0 ? ", " : "").append(SqlIdentifiers.quote(column));
+        }
+        tuple.append(')');
+        for (int from = 0; from < keys.size(); from += ROW_LOCK_CHUNK) {
+            List<List<ColumnValue>> chunk = keys.subList(from, Math.min(keys.size(), from + ROW_LOCK_CHUNK));
+            StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(shape.table().quoted()).append(" WHERE (")
+                    .append(order).append(") IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i > 0 ? ", " : "").append(tuple);
+            }
+            // Locked after the sort: in key order.
+            sql.append(") ORDER BY ").append(order).append(" FOR UPDATE");
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int index = 1;
+                for (List<ColumnValue> key : chunk) {
+                    for (ColumnValue value : key) {
+                        PostgresRowStatements.bindValue(ps, index++, value);
+                    }
+                }
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    /** Serialization failure (40001), deadlock (40P01), lock not available (55P03). */
+    @Override
+    public boolean isLockContention(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if ("40001".equals(state) || "40P01".equals(state) || "55P03".equals(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

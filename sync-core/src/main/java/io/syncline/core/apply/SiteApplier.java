@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies batches of change events at a site, one transaction per batch: fence check
@@ -34,6 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * handed to the {@link RejectionHandler} before the commit, and the rest is applied unless the
  * handler asks for the batch to be rolled back. The outcome carries the conflicts the batch logged, so nobody needs
  * to read them back from the conflict log.
+ *
+ * <p>In a lock contention with the site's applications the apply yields: it locks the data rows
+ * first, then their meta entries (the order of a local write and its capture trigger), waits for a
+ * lock briefly or not at all ({@link Dialect#yieldToApplications}), and a batch that loses a
+ * contention is rolled back and run again after a short pause ({@link #lockRetries()} counts them).
  *
  * <p>The protocol is the same for every engine; the engine's SQL comes from its {@link Dialect}.
  *
@@ -54,6 +60,8 @@ public final class SiteApplier {
     private final boolean ledger;
     private final Map<TableRef, RowStatements> statements = new ConcurrentHashMap<>();
     private final Map<TableRef, List<ForeignKey>> foreignKeys = new ConcurrentHashMap<>();
+    private final LockRetry retry = LockRetry.APPLY;
+    private final AtomicLong lockRetries = new AtomicLong();
 
     /**
      * @param dialect the site's engine
@@ -124,14 +132,30 @@ public final class SiteApplier {
      */
     public BatchOutcome apply(Connection connection, List<ChangeEvent> events, List<OffsetUpdate> offsets,
             RejectionHandler onRejected) throws SQLException {
-        try {
-            return applyOnce(connection, events, offsets, false, onRejected);
-        } catch (SQLException e) {
-            if (!dialect.isRefusal(e) || events.isEmpty()) {
-                throw e;
+        boolean[] handed = new boolean[1];
+        RejectionHandler once = rejected -> {
+            handed[0] = true;
+            return onRejected.handle(rejected);
+        };
+        // Once refused changes went to the handler (e.g. to a dead-letter topic), a retry would hand them again.
+        return retry.run(e -> !handed[0] && dialect.isLockContention(e), lockRetries, () -> {
+            try {
+                return applyOnce(connection, events, offsets, false, once);
+            } catch (SQLException e) {
+                if (!dialect.isRefusal(e) || events.isEmpty()) {
+                    throw e;
+                }
+                return applyOnce(connection, events, offsets, true, once);
             }
-            return applyOnce(connection, events, offsets, true, onRejected);
-        }
+        });
+    }
+
+    /**
+     * How many times a batch transaction was rolled back for lock contention with the site's
+     * applications and run again since this applier was made (docs/design.md, "Locks: the apply yields").
+     */
+    public long lockRetries() {
+        return lockRetries.get();
     }
 
     /** The database's reason for a refusal without the row's values. */
@@ -143,6 +167,7 @@ public final class SiteApplier {
             boolean changeByChange, RejectionHandler onRejected) throws SQLException {
         connection.setAutoCommit(false);
         try {
+            dialect.yieldToApplications(connection);
             dialect.markApplying(connection);
             storeOffsets(connection, offsets);
             ApplyResult result = ApplyResult.EMPTY;

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@code @syncline_applying} to 1 and the triggers then leave the meta entry to it. Running it
  * again with the same site changes nothing.
  *
- * <p>Per-column clocks and counter contributions (the {@code stamps} and {@code counter:} tracking
- * options of PostgreSQL sites) are not kept at MariaDB sites.
+ * <p>A table resolved column by column ({@code column-last-writer-wins}, tracking option
+ * {@code stamps}) or with counter columns ({@code delta}, {@code counter:<column>}) gets triggers that
+ * also keep its per-column clocks and each site's counter contributions in the meta entry, as the
+ * PostgreSQL trigger does; the options are recorded in {@code syncline.tracked_tables} and kept by
+ * every later installation.
  *
  * <pre>{@code
  * var installer = new MariaDbSiteInstaller(SiteId.of("b"), "orders");
@@ -37,11 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class MariaDbSiteInstaller implements SiteInstaller {
 
     /** Bumped whenever mariadb-site.sql changes, so an existing site is upgraded once. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     /** Key types whose text form the capture and every other engine reproduce exactly. */
     private static final Set<String> KEY_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint",
             "char", "varchar", "decimal");
+
+    /** Column types a counter ({@code counter:<column>}) may have: its contributions are whole numbers. */
+    private static final Set<String> COUNTER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbSiteInstaller.class);
 
@@ -56,12 +62,6 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
     @Override
     public PostgresSiteInstaller.Report install(Connection connection, List<TableRef> tables,
             Map<TableRef, Set<String>> trackingOptions) throws SQLException {
-        for (Map.Entry<TableRef, Set<String>> entry : trackingOptions.entrySet()) {
-            if (!entry.getValue().isEmpty()) {
-                throw new SiteSetupException("table " + entry.getKey() + " asks for " + entry.getValue()
-                        + ", which MariaDB sites do not keep; use a row-level resolver for it");
-            }
-        }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try (Statement st = connection.createStatement()) {
@@ -74,12 +74,16 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
             try {
                 List<TableShape> shapes = new ArrayList<>();
                 for (TableRef table : tables) {
-                    shapes.add(check(connection, table));
+                    TableShape shape = check(connection, table);
+                    checkOptions(shape, trackingOptions.getOrDefault(table, Set.of()));
+                    shapes.add(shape);
                 }
                 boolean schemaChanged = installSchema(connection);
                 List<TableRef> installed = new ArrayList<>();
                 for (TableShape shape : shapes) {
-                    if (installTriggers(connection, shape)) {
+                    Set<String> options = TrackedTables.merge(connection, shape.table(),
+                            trackingOptions.getOrDefault(shape.table(), Set.of()));
+                    if (installTriggers(connection, shape, options)) {
                         installed.add(shape.table());
                     }
                 }
@@ -126,6 +130,29 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
         return shape;
     }
 
+    /** Every option names {@code stamps} or an integer column of the table as a counter. */
+    private static void checkOptions(TableShape shape, Set<String> options) {
+        for (String option : options) {
+            if (option.equals("stamps")) {
+                continue;
+            }
+            if (!option.startsWith("counter:")) {
+                throw new SiteSetupException("table " + shape.table() + " asks for tracking option '" + option
+                        + "', which is neither stamps nor counter:<column>");
+            }
+            String column = option.substring("counter:".length());
+            TableShape.ColumnType type = shape.columns().get(column);
+            if (type == null) {
+                throw new SiteSetupException("counter column " + column + " of table " + shape.table() + " does not "
+                        + "exist at this site; fix conflict.resolver." + shape.table() + ".columns");
+            }
+            if (!COUNTER_TYPES.contains(type.typeName())) {
+                throw new SiteSetupException("counter column " + column + " of table " + shape.table() + " has type "
+                        + type.sqlType() + "; a delta counter needs an integer column (tinyint to bigint)");
+            }
+        }
+    }
+
     private boolean installSchema(Connection connection) throws SQLException {
         Optional<SiteTable.Row> existing = readSite(connection);
         if (existing.isPresent()) {
@@ -167,11 +194,12 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
     }
 
     /** (Re)creates the three triggers when one is missing or its body differs from the wanted one. */
-    private static boolean installTriggers(Connection connection, TableShape shape) throws SQLException {
+    private static boolean installTriggers(Connection connection, TableShape shape, Set<String> options)
+            throws SQLException {
         boolean changed = false;
         for (String event : List.of("INSERT", "UPDATE", "DELETE")) {
             String name = triggerName(shape.table(), event);
-            String body = triggerBody(shape, event);
+            String body = triggerBody(shape, event, options);
             String existing = null;
             try (PreparedStatement ps = connection.prepareStatement("SELECT ACTION_STATEMENT FROM "
                     + "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?")) {
@@ -207,9 +235,30 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
     }
 
     static String triggerBody(TableShape shape, String event) {
-        String table = "'" + shape.table().toString().replace("\\", "\\\\").replace("'", "''") + "'";
+        return triggerBody(shape, event, Set.of());
+    }
+
+    /**
+     * The body of a capture trigger; with tracking options (see {@link TrackedWrite}) a live row's
+     * write also passes its changed columns and counter deltas.
+     */
+    static String triggerBody(TableShape shape, String event, Set<String> options) {
+        String table = sqlText(shape.table().toString());
         String call = "CALL syncline.record_local_write(" + table + ", ";
         String guard = "IF COALESCE(@syncline_applying, 0) <> 1 THEN ";
+        if (!options.isEmpty() && !event.equals("DELETE")) {
+            TrackedWrite tracked = new TrackedWrite(shape, options);
+            String fresh = "CALL syncline.record_tracked_write(" + table + ", " + keyText(shape, "NEW") + ", 1, "
+                    + tracked.freshArguments() + ");";
+            if (event.equals("INSERT")) {
+                return "BEGIN " + guard + fresh + " END IF; END";
+            }
+            return "BEGIN " + guard + "IF NOT (" + unchanged(shape) + ") THEN IF NOT (BINARY "
+                    + keyText(shape, "OLD") + " <=> BINARY " + keyText(shape, "NEW") + ") THEN " + call
+                    + keyText(shape, "OLD") + ", 1); " + fresh + " ELSE CALL syncline.record_tracked_write(" + table
+                    + ", " + keyText(shape, "NEW") + ", 0, " + tracked.updateArguments()
+                    + "); END IF; END IF; END IF; END";
+        }
         return switch (event) {
             case "INSERT" -> "BEGIN " + guard + call + keyText(shape, "NEW") + ", 0); END IF; END";
             case "DELETE" -> "BEGIN " + guard + call + keyText(shape, "OLD") + ", 1); END IF; END";
@@ -230,6 +279,11 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
             same.add("BINARY OLD." + quoted + " <=> BINARY NEW." + quoted);
         }
         return String.join(" AND ", same);
+    }
+
+    /** A MariaDB string literal. */
+    static String sqlText(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /** The canonical key text (see {@link KeyText}) of the row {@code NEW} or {@code OLD}. */

@@ -127,3 +127,87 @@ BEGIN
     ON DUPLICATE KEY UPDATE vv = syncline.vv_set(vv, me, s), hlc = GREATEST(wall, hlc + 1), origin = me,
         seq = s, deleted = del, local_write = 1;
 END
+--;
+-- What the capture triggers of a table keep besides the row version (schema version 2): per-column
+-- clocks ('stamps') and counter contributions ('counter:<column>'), as a sorted comma-separated list.
+-- Options once installed are kept, whoever installs again (a source with no resolver settings).
+CREATE TABLE IF NOT EXISTS syncline.tracked_tables (
+    table_name varchar(255) NOT NULL PRIMARY KEY,
+    options    text         NOT NULL
+) ENGINE = InnoDB
+--;
+DROP FUNCTION IF EXISTS syncline.stamp_columns
+--;
+-- The columns a write changed (a JSON array of names), stamped [hlc, site]; a fresh row (an insert,
+-- or the new key of a primary-key change) starts afresh. NULL columns: the table keeps no stamps.
+CREATE FUNCTION syncline.stamp_columns(prev longtext, h bigint, site varchar(32), fresh boolean, cols longtext)
+    RETURNS longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC NO SQL
+BEGIN
+    DECLARE result longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT IF(fresh OR prev IS NULL, '{}', prev);
+    DECLARE i int DEFAULT 0;
+    IF cols IS NULL THEN
+        RETURN prev;
+    END IF;
+    WHILE i < JSON_LENGTH(cols) DO
+        SET result = JSON_SET(result, CONCAT('$.', JSON_EXTRACT(cols, CONCAT('$[', i, ']'))), JSON_ARRAY(h, site));
+        SET i = i + 1;
+    END WHILE;
+    RETURN result;
+END
+--;
+DROP FUNCTION IF EXISTS syncline.add_counters
+--;
+-- Each counter column's change (a JSON object column -> integer delta) added to this site's
+-- contribution; a fresh row starts every counter afresh. NULL deltas: the table keeps no counters.
+CREATE FUNCTION syncline.add_counters(prev longtext, site varchar(32), fresh boolean, deltas longtext)
+    RETURNS longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC NO SQL
+BEGIN
+    DECLARE result longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT IFNULL(prev, '{}');
+    DECLARE counted_columns longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+    DECLARE c longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+    DECLARE p longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+    DECLARE i int DEFAULT 0;
+    IF deltas IS NULL THEN
+        RETURN prev;
+    END IF;
+    SET counted_columns = JSON_KEYS(deltas);
+    WHILE i < JSON_LENGTH(counted_columns) DO
+        SET c = CONCAT('$.', JSON_EXTRACT(counted_columns, CONCAT('$[', i, ']')));
+        IF fresh OR JSON_EXTRACT(result, c) IS NULL THEN
+            SET result = JSON_SET(result, c, JSON_OBJECT());
+        END IF;
+        IF NOT fresh THEN
+            SET p = CONCAT(c, '.', JSON_QUOTE(site));
+            SET result = JSON_SET(result, p, CAST(IFNULL(JSON_VALUE(result, p), 0) AS SIGNED)
+                    + CAST(JSON_VALUE(deltas, c) AS SIGNED));
+        END IF;
+        SET i = i + 1;
+    END WHILE;
+    RETURN result;
+END
+--;
+DROP PROCEDURE IF EXISTS syncline.record_tracked_write
+--;
+-- A local write of a live row of a tracked table: record_local_write's meta change, and the column
+-- stamps (stamped: the changed columns) and counter contributions (counted: the counter deltas) in
+-- the same statement. col_stamps is assigned before hlc, so it reads the previous hlc whether the
+-- server evaluates the assignments in order or all against the old row.
+CREATE PROCEDURE syncline.record_tracked_write(t varchar(255), k varchar(512), fresh boolean, stamped longtext,
+        counted longtext)
+    MODIFIES SQL DATA
+BEGIN
+    DECLARE me varchar(32);
+    DECLARE s bigint;
+    DECLARE wall bigint;
+    SELECT site_id INTO me FROM syncline.site;
+    SET s = NEXTVAL(syncline.local_seq);
+    SET wall = FLOOR(UNIX_TIMESTAMP(SYSDATE(3)) * 1000) << 16;
+    INSERT INTO syncline.row_meta (table_name, pk, vv, hlc, origin, seq, deleted, local_write, col_stamps, counters)
+    VALUES (t, k, CONCAT(me, ':', s), wall, me, s, 0, 1, syncline.stamp_columns(NULL, wall, me, fresh, stamped),
+            syncline.add_counters(NULL, me, fresh, counted))
+    ON DUPLICATE KEY UPDATE col_stamps = syncline.stamp_columns(col_stamps, GREATEST(wall, hlc + 1), me, fresh,
+            stamped),
+        counters = syncline.add_counters(counters, me, fresh, counted),
+        vv = syncline.vv_set(vv, me, s), hlc = GREATEST(wall, hlc + 1), origin = me, seq = s, deleted = 0,
+        local_write = 1;
+END

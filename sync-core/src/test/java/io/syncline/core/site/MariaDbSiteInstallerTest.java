@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MariaDbSiteInstallerTest {
@@ -25,6 +26,27 @@ class MariaDbSiteInstallerTest {
                 .startsWith("BEGIN IF COALESCE(@syncline_applying, 0) <> 1 THEN IF NOT (BINARY OLD.`id` <=> BINARY "
                         + "NEW.`id` AND BINARY OLD.`region` <=> BINARY NEW.`region`) THEN ")
                 .endsWith("END IF; END IF; END");
+    }
+
+    @Test
+    void trackedTablesPassTheChangedColumnsAndCounterDeltas() {
+        TableShape shape = shape(List.of("id"));
+        Set<String> options = Set.of("stamps", "counter:id");
+        assertThat(MariaDbSiteInstaller.triggerBody(shape, "INSERT", options)).isEqualTo("BEGIN IF "
+                + "COALESCE(@syncline_applying, 0) <> 1 THEN CALL syncline.record_tracked_write('public.orders', "
+                + "CAST(NEW.`id` AS CHAR), 1, '[\"id\",\"region\"]', '{\"id\":0}'); END IF; END");
+        String update = MariaDbSiteInstaller.triggerBody(shape, "UPDATE", options);
+        assertThat(update).contains("ELSE CALL syncline.record_tracked_write('public.orders', CAST(NEW.`id` AS CHAR), 0, "
+                + "CONCAT('[', CONCAT_WS(',', IF(NOT (BINARY OLD.`id` <=> BINARY NEW.`id`), '\"id\"', NULL), "
+                + "IF(NOT (BINARY OLD.`region` <=> BINARY NEW.`region`), '\"region\"', NULL)), ']'), "
+                + "JSON_OBJECT('id', CAST(IFNULL(NEW.`id`, 0) AS SIGNED) - CAST(IFNULL(OLD.`id`, 0) AS SIGNED)))");
+        assertThat(update).contains("CALL syncline.record_local_write('public.orders', CAST(OLD.`id` AS CHAR), 1); "
+                + "CALL syncline.record_tracked_write('public.orders', CAST(NEW.`id` AS CHAR), 1, ");
+        assertThat(update).as("an unchanged row records nothing, tracked or not")
+                .startsWith("BEGIN IF COALESCE(@syncline_applying, 0) <> 1 THEN IF NOT (BINARY OLD.`id` <=> BINARY ");
+        assertThat(MariaDbSiteInstaller.triggerBody(shape, "DELETE", options))
+                .isEqualTo(MariaDbSiteInstaller.triggerBody(shape, "DELETE"));
+        assertThat(MariaDbSiteInstaller.triggerBody(shape, "UPDATE", Set.of("counter:id"))).contains(", 0, NULL, JSON_OBJECT(");
     }
 
     @Test
