@@ -29,8 +29,12 @@ class ConnectorMetricsTest {
         first.batchApplied(new ApplyResult(3, 1, 1), List.of(), List.of(), 5, first.batchStarted());
         second.batchApplied(new ApplyResult(4, 0, 2), List.of(), List.of(), 6, second.batchStarted());
         other.batchApplied(new ApplyResult(100, 0, 0), List.of(), List.of(), 100, other.batchStarted());
+        first.applyRetries(3);
+        second.applyRetries(2);
+        other.applyRetries(50);
 
         Map<String, Object> sum = ConnectorMetrics.read(server, "sink", "orders-east-sink").orElseThrow();
+        assertThat(sum).containsEntry("applyRetries", 5L);
         assertThat(sum).containsEntry("tasks", 2L).containsEntry("applied", 7L).containsEntry("conflicts", 3L)
                 .containsEntry("skippedAsDuplicate", 1L).containsEntry("batches", 2L)
                 .containsEntry("lagMillis", -1L);
