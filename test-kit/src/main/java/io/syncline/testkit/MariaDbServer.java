@@ -73,7 +73,12 @@ public final class MariaDbServer implements SiteServer {
 
     /** Like {@link #start(Path, String, int)} with a server id unique in this JVM. */
     public static MariaDbServer start(Path workDir, String database) {
-        return start(workDir, database, SERVER_IDS.incrementAndGet());
+        return start(workDir, database, nextServerId());
+    }
+
+    /** A binary-log server id no other server started by this JVM has. */
+    public static int nextServerId() {
+        return SERVER_IDS.incrementAndGet();
     }
 
     /**
