@@ -56,10 +56,12 @@ public final class MariaDbServer implements SiteServer {
     private final String database;
     private final String password;
     private final boolean asRoot;
+    private final List<String> serverOptions;
     private Process process;
 
     private MariaDbServer(Path instanceDir, Path socket, int port, int serverId, String database, String password,
-            boolean asRoot) {
+            boolean asRoot, List<String> serverOptions) {
+        this.serverOptions = List.copyOf(serverOptions);
         this.instanceDir = instanceDir;
         this.socket = socket;
         this.port = port;
@@ -71,7 +73,12 @@ public final class MariaDbServer implements SiteServer {
 
     /** Like {@link #start(Path, String, int)} with a server id unique in this JVM. */
     public static MariaDbServer start(Path workDir, String database) {
-        return start(workDir, database, SERVER_IDS.incrementAndGet());
+        return start(workDir, database, nextServerId());
+    }
+
+    /** A binary-log server id no other server started by this JVM has. */
+    public static int nextServerId() {
+        return SERVER_IDS.incrementAndGet();
     }
 
     /**
@@ -83,7 +90,20 @@ public final class MariaDbServer implements SiteServer {
      *     holds the server's error log and nothing is left running
      */
     public static MariaDbServer start(Path workDir, String database, int serverId) {
+        return start(workDir, database, serverId, List.of());
+    }
+
+    /**
+     * Like {@link #start(Path, String, int)}, with more options on the server's command line, kept
+     * across {@link #startAgain()}, e.g. {@code --auto-increment-increment=16}.
+     */
+    public static MariaDbServer start(Path workDir, String database, int serverId, List<String> serverOptions) {
         Objects.requireNonNull(workDir, "workDir");
+        for (String option : serverOptions) {
+            if (!option.startsWith("--")) {
+                throw new IllegalArgumentException("server option was '" + option + "', must start with --");
+            }
+        }
         Objects.requireNonNull(database, "database");
         if (!database.matches("[A-Za-z0-9_]{1,64}")) {
             throw new IllegalArgumentException("database was '" + database + "', must be 1 to 64 of [A-Za-z0-9_]");
@@ -95,7 +115,7 @@ public final class MariaDbServer implements SiteServer {
             socket = FOLDERS.createShortSocketFolder("mdbsock-").resolve("mariadb.sock");
         }
         MariaDbServer server = new MariaDbServer(instanceDir, socket, FreePort.onLoopback(), serverId, database,
-                ServerFolders.randomPassword(), FOLDERS.asRoot());
+                ServerFolders.randomPassword(), FOLDERS.asRoot(), serverOptions);
         try {
             server.install(workDir);
             server.startAgain();
@@ -225,6 +245,7 @@ public final class MariaDbServer implements SiteServer {
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin", "--skip-name-resolve",
                 "--innodb-flush-log-at-trx-commit=0", "--sync-binlog=0", "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=16M", "--max-connections=200", "--skip-log-warnings"));
+        command.addAll(serverOptions);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(instanceDir.resolve("mariadbd.out").toFile())

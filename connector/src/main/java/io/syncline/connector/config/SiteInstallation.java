@@ -1,8 +1,10 @@
 package io.syncline.connector.config;
 
+import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 
@@ -20,11 +22,40 @@ public final class SiteInstallation {
         try (Connection connection = config.connect()) {
             config.engine().installer(config.siteId(), config.syncGroup())
                     .install(connection, config.tables(), config.trackingOptions());
+            installKeys(config, connection);
         } catch (SiteSetupException e) {
             throw new ConnectException(e.getMessage(), e);
         } catch (SQLException e) {
             throw new RetriableException("site " + config.siteId() + " (" + config.jdbcUrl()
                     + ") cannot be set up: " + e.getMessage() + "; the connector will retry", e);
+        }
+    }
+
+    /**
+     * Makes the generated keys of the site's tables unique across the mesh, as the configuration's
+     * {@link SynclineConnectorConfig#keyPlan()} says (nothing when it has none).
+     *
+     * @throws ConnectException when the keys cannot be made unique (the message says how to fix it)
+     * @throws RetriableException when the database cannot be reached
+     */
+    public static void installKeys(SynclineConnectorConfig config) {
+        if (config.keyPlan().isEmpty()) {
+            return;
+        }
+        try (Connection connection = config.connect()) {
+            installKeys(config, connection);
+        } catch (SiteSetupException e) {
+            throw new ConnectException(e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new RetriableException("the generated keys of site " + config.siteId() + " (" + config.jdbcUrl()
+                    + ") cannot be set up: " + e.getMessage() + "; the connector will retry", e);
+        }
+    }
+
+    private static void installKeys(SynclineConnectorConfig config, Connection connection) throws SQLException {
+        Optional<KeyPlan> plan = config.keyPlan();
+        if (plan.isPresent()) {
+            config.engine().keyInstaller().install(connection, config.tables(), plan.get());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.syncline.connector.config;
 import io.syncline.core.SiteId;
 import io.syncline.core.SyncGroupNames;
 import io.syncline.core.apply.Engine;
+import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.TableRef;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -124,6 +126,14 @@ public abstract class SynclineConnectorConfig extends AbstractConfig {
      */
     public Map<TableRef, Set<String>> trackingOptions() {
         return Map.of();
+    }
+
+    /**
+     * What the installation does to the generated keys of the site's tables; empty when this
+     * connector leaves them to another (the sink leaves them to the source).
+     */
+    public Optional<KeyPlan> keyPlan() {
+        return Optional.empty();
     }
 
     /** The site's database engine. */

@@ -1,7 +1,9 @@
 package io.syncline.connector.config;
 
+import io.syncline.core.site.KeyPlan;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -46,7 +48,13 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
                 "MariaDB only (required there): Kafka bootstrap servers of the topic where the capture keeps the "
                         + "history of table definitions, <sync.group>.schema-history.<site.id>.",
                 GROUP_CAPTURE, ++order, Width.LONG, "Schema history Kafka");
-        return def;
+        return KeyConfig.define(def);
+    }
+
+    /** The site's generated keys are the source connector's: it exists exactly once per site. */
+    @Override
+    public Optional<KeyPlan> keyPlan() {
+        return Optional.of(KeyConfig.plan(this));
     }
 
     public String slotName() {

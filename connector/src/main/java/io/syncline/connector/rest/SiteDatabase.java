@@ -151,6 +151,13 @@ final class SiteDatabase {
         }
     }
 
+    /** The site's generated keys as {@code keys} reads them from the catalog. */
+    List<Map<String, Object>> keys(SiteKeys keys) throws SQLException {
+        try (Connection c = open()) {
+            return keys.describe(c);
+        }
+    }
+
     /** The site's newest conflicts, newest first; {@code table} null for every table. */
     List<Map<String, Object>> recentConflicts(String table, int limit) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -23,7 +23,12 @@ final class SiteDirectory {
 
     /** Where a site lives, in its connector configs; {@code database} is empty when no config parses. */
     record Site(String group, String site, List<SiteStatus.ConnectorStatus> connectors,
-            Optional<SiteDatabase> database, String configProblem) {
+            Optional<SiteDatabase> database, String configProblem, Optional<SiteKeys> keys) {
+
+        Site(String group, String site, List<SiteStatus.ConnectorStatus> connectors, Optional<SiteDatabase> database,
+                String configProblem) {
+            this(group, site, connectors, database, configProblem, Optional.empty());
+        }
 
         String id() {
             return group + "/" + site;
@@ -151,8 +156,17 @@ final class SiteDirectory {
                             sink == null ? null : sinkConfig.get("name"),
                             sink != null && sink.ledgerEnabled(),
                             source == null ? null : source.slotName()));
+            Optional<SiteKeys> keys = source == null ? Optional.empty() : keysOf(source);
             return new Site(group, site, List.copyOf(connectors), db,
-                    problems.isEmpty() ? null : String.join("; ", problems));
+                    problems.isEmpty() ? null : String.join("; ", problems), keys);
+        }
+
+        private static Optional<SiteKeys> keysOf(SynclineSourceConnectorConfig source) {
+            try {
+                return source.keyPlan().map(plan -> new SiteKeys(source.engine(), source.tables(), plan));
+            } catch (RuntimeException e) {
+                return Optional.empty(); // keys.site.offset above keys.step: the connector itself says so
+            }
         }
     }
 }

@@ -15,12 +15,20 @@ import java.util.TreeMap;
  * the JSON shape, which only ever gains fields.
  */
 record SiteStatus(String group, String site, List<ConnectorStatus> connectors, DatabaseStatus database,
-        Optional<Map<String, Object>> sinkMetrics, Optional<Map<String, Object>> sourceMetrics) {
+        Optional<Map<String, Object>> sinkMetrics, Optional<Map<String, Object>> sourceMetrics,
+        Optional<List<Map<String, Object>>> keys) {
 
     static final String RUNNING = "RUNNING";
 
     SiteStatus {
         connectors = List.copyOf(connectors);
+        keys = keys.map(List::copyOf);
+    }
+
+    /** Without the generated keys (a site without a source connector, or whose keys could not be read). */
+    SiteStatus(String group, String site, List<ConnectorStatus> connectors, DatabaseStatus database,
+            Optional<Map<String, Object>> sinkMetrics, Optional<Map<String, Object>> sourceMetrics) {
+        this(group, site, connectors, database, sinkMetrics, sourceMetrics, Optional.empty());
     }
 
     record TaskStatus(int id, String state, String workerId, String trace) {
@@ -176,6 +184,7 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
         } else {
             json.put("capture", null);
         }
+        json.put("keys", known ? keys.orElse(null) : null);
         Map<String, Object> metrics = new LinkedHashMap<>();
         sourceMetrics.ifPresent(m -> metrics.put("source", m));
         sinkMetrics.ifPresent(m -> metrics.put("sink", m));

@@ -48,6 +48,8 @@ public class StatusResource {
         Map<SiteDirectory.Site, SiteFanOut.Outcome<SiteStatus.DatabaseStatus>> databases = fanOut.each(sites,
                 site -> site.database().isPresent() ? site.database().get().status()
                         : SiteStatus.DatabaseStatus.unreachable(null, site.configProblem()));
+        Map<SiteDirectory.Site, SiteFanOut.Outcome<Optional<List<Map<String, Object>>>>> keys = fanOut.each(sites,
+                StatusResource::keys);
         List<SiteStatus> statuses = new ArrayList<>();
         for (SiteDirectory.Site site : sites) {
             SiteFanOut.Outcome<SiteStatus.DatabaseStatus> outcome = databases.get(site);
@@ -55,9 +57,18 @@ public class StatusResource {
                     : SiteStatus.DatabaseStatus.unreachable(site.database().map(SiteDatabase::address).orElse(null),
                             outcome.error());
             statuses.add(new SiteStatus(site.group(), site.site(), site.connectors(), db,
-                    metrics(site, SinkTaskMetrics.CONTEXT), metrics(site, SourceTaskMetrics.CONTEXT)));
+                    metrics(site, SinkTaskMetrics.CONTEXT), metrics(site, SourceTaskMetrics.CONTEXT),
+                    keys.get(site).ok() ? keys.get(site).value() : Optional.empty()));
         }
         return Response.ok(render(statuses, Instant.now())).build();
+    }
+
+    /** The site's generated keys; empty without a source connector or a reachable database. */
+    private static Optional<List<Map<String, Object>>> keys(SiteDirectory.Site site) throws Exception {
+        if (site.keys().isEmpty() || site.database().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(site.database().get().keys(site.keys().get()));
     }
 
     static Map<String, Object> render(List<SiteStatus> statuses, Instant now) {

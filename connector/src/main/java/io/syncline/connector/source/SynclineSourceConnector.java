@@ -1,5 +1,6 @@
 package io.syncline.connector.source;
 
+import io.syncline.connector.config.KeyConfig;
 import io.syncline.connector.config.SiteConfigValidation;
 import io.syncline.connector.config.SiteInstallation;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
@@ -62,8 +63,8 @@ public class SynclineSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        return SiteConfigValidation.withLiveChecks(super.validate(connectorConfigs), connectorConfigs,
-                SynclineSourceConnectorConfig::new, true);
+        return SiteConfigValidation.withLiveChecks(KeyConfig.withCrossChecks(super.validate(connectorConfigs)),
+                connectorConfigs, SynclineSourceConnectorConfig::new, true);
     }
 
     @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.core.site.KeyPlan;
+import io.syncline.core.site.KeySequence;
+import io.syncline.core.site.TableRef;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +73,24 @@ class SiteStatusTest {
         assertThat(json.path("capture").path("confirmedFlushLsn").asText()).isEqualTo("0/1A2B3C4");
         assertThat(json.path("metrics").path("sink").path("applied").asLong()).isEqualTo(7);
         assertThat(json.path("metrics").has("source")).isFalse();
+        assertThat(json.path("keys").isNull()).as("no source connector config: keys unknown").isTrue();
+    }
+
+    @Test
+    void rendersEveryGeneratedKeyWithItsKindAndSlot() throws Exception {
+        KeySequence ticket = new KeySequence(TableRef.parse("public.tickets"), "id", "public.tickets_id_seq",
+                "interleaved", 16, 1_000_019, KeySequence.Action.UNCHANGED);
+        SiteStatus status = new SiteStatus("orders", "a", List.of(connector("orders-a-source", "source", "RUNNING",
+                "RUNNING")), reachable(40L), Optional.empty(), Optional.empty(),
+                Optional.of(List.of(SiteKeys.toJson(ticket, KeyPlan.interleaved(16, 3)))));
+
+        JsonNode key = JSON.readTree(JSON.writeValueAsString(status.toJson())).path("keys").get(0);
+
+        assertThat(key.path("sequence").asText()).isEqualTo("public.tickets_id_seq");
+        assertThat(key.path("kind").asText()).isEqualTo("interleaved");
+        assertThat(key.path("increment").asLong()).isEqualTo(16);
+        assertThat(key.path("next").asLong()).isEqualTo(1_000_019);
+        assertThat(key.path("slot").asInt()).isEqualTo(3);
     }
 
     @Test

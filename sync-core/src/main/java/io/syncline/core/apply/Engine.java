@@ -1,7 +1,10 @@
 package io.syncline.core.apply;
 
 import io.syncline.core.SiteId;
+import io.syncline.core.site.KeyInstaller;
+import io.syncline.core.site.MariaDbKeyInstaller;
 import io.syncline.core.site.MariaDbSiteInstaller;
+import io.syncline.core.site.PostgresKeyInstaller;
 import io.syncline.core.site.PostgresSiteInstaller;
 import io.syncline.core.site.SiteInstaller;
 import java.util.List;
@@ -94,5 +97,10 @@ public enum Engine {
     /** The installer of Syncline's objects at a site of this engine. */
     public SiteInstaller installer(SiteId site, String group) {
         return installers.apply(site, group);
+    }
+
+    /** The installer that makes this engine's generated keys (sequences, AUTO_INCREMENT) unique across the mesh. */
+    public KeyInstaller keyInstaller() {
+        return this == MARIADB ? new MariaDbKeyInstaller() : new PostgresKeyInstaller();
     }
 }

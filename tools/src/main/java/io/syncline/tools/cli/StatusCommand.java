@@ -31,7 +31,8 @@ final class StatusCommand {
             with a Syncline connector (GET /syncline/status) and prints per site: each connector with its
             state and its tasks' states, the changes applied at the site (from the apply ledger, or the
             task metrics), the conflicts it logged, the apply lag and rate (when the tasks run in that
-            worker), the capture's replication slot and how long ago the site last applied a batch.
+            worker), the capture's replication slot, each generated key's kind, slot and next value, and
+            how long ago the site last applied a batch.
 
               --connect URL   the worker's REST API (default http://127.0.0.1:8083)
               --mesh FILE|-   take the worker from the "connect" field of the JSON line 'syncline up' prints
@@ -275,6 +276,12 @@ final class StatusCommand {
             parts.add("from " + origin.getKey() + ": " + o.path("transactionsApplied").asLong(0) + " transactions"
                     + waits);
         });
+        for (JsonNode key : site.path("keys")) {
+            parts.add("key " + key.path("table").asText() + "." + key.path("column").asText() + " "
+                    + key.path("kind").asText() + (key.path("slot").isNumber() ? " slot " + key.path("slot").asLong()
+                            + " of " + key.path("increment").asLong() : " step " + key.path("increment").asLong())
+                    + ", next " + key.path("next").asLong());
+        }
         if (site.path("lastAppliedAgeMillis").isNumber()) {
             parts.add(String.format(Locale.ROOT, "last batch applied %.1f s ago",
                     site.path("lastAppliedAgeMillis").asLong() / 1000.0));

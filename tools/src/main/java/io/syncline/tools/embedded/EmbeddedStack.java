@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.conflict.coordinator.CoordinatorCluster;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
+import io.syncline.connector.config.KeyConfig;
 import io.syncline.connector.config.SynclineConnectorConfig;
 import io.syncline.connector.config.SynclineSinkConnectorConfig;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
@@ -247,8 +248,11 @@ public final class EmbeddedStack implements AutoCloseable {
                 ? EmbeddedKafka.startProcess(workDir.resolve("kafka"), logDir)
                 : EmbeddedKafka.start(workDir.resolve("kafka")), pool);
         Map<String, CompletableFuture<SiteServer>> siteFutures = new LinkedHashMap<>();
+        int keyStep = keyStep(options);
         for (SiteSpec site : options.sites()) {
-            siteFutures.put(site.id(), CompletableFuture.supplyAsync(() -> startSite(workDir, site), pool));
+            int slot = options.sites().indexOf(site) + 1;
+            siteFutures.put(site.id(), CompletableFuture.supplyAsync(() -> startSite(workDir, site, keyStep, slot),
+                    pool));
         }
         CompletableFuture<CoordinatorProcesses> peerProcessesFuture = !processMode || options.coordinators() == 0
                 ? CompletableFuture.completedFuture(null)
@@ -323,12 +327,33 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /**
      * A MariaDB site holds the synced tables in database {@code public}, so a table {@code public.t}
-     * has the same name at PostgreSQL and MariaDB sites.
+     * has the same name at PostgreSQL and MariaDB sites. Its server starts with the site's
+     * AUTO_INCREMENT pattern, as the server's config file of a real site carries it.
      */
-    private static SiteServer startSite(Path workDir, SiteSpec site) {
+    private static SiteServer startSite(Path workDir, SiteSpec site, int keyStep, int keySlot) {
         Path dir = workDir.resolve("site-" + site.id());
-        return site.engine() == Engine.MARIADB ? MariaDbServer.start(dir, "public")
+        return site.engine() == Engine.MARIADB
+                ? MariaDbServer.start(dir, "public", MariaDbServer.nextServerId(), List.of(
+                        "--auto-increment-increment=" + keyStep, "--auto-increment-offset=" + keySlot))
                 : PostgresServer.start(dir, "site_" + site.id());
+    }
+
+    /**
+     * The mesh's {@code keys.step}: 16 (the default), or more for a stack of more sites, with room
+     * for as many sites again to join.
+     */
+    private static int keyStep(Options options) {
+        return Math.max(16, 2 * options.sites().size());
+    }
+
+    /** A site's {@code keys.site.offset}: its position in the stack, from 1. */
+    private int keySlot(String siteId) {
+        int slot = new ArrayList<>(siteServers.keySet()).indexOf(siteId) + 1;
+        if (slot < 1 || slot > keyStep(options)) {
+            throw new IllegalStateException("site " + siteId + " has no key slot: a stack started with "
+                    + options.sites().size() + " sites has " + keyStep(options) + " key slots");
+        }
+        return slot;
     }
 
     /** Runs one SQL script at the PostgreSQL sites and another at the MariaDB sites. */
@@ -450,7 +475,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public ConnectorTemplate sourceConnector(String siteId, List<String> tableNames) {
         ConnectorTemplate source = ConnectorTemplate.load(options.configSamples().resolve("postgres-source.json"),
-                templateValues(siteId, tableNames));
+                templateValues(siteId, tableNames)).with(Map.of(KeyConfig.KEYS_STEP, Integer.toString(keyStep(options)),
+                        KeyConfig.KEYS_SITE_OFFSET, Integer.toString(keySlot(siteId))));
         if (engine(siteId) != Engine.MARIADB) {
             return source;
         }

@@ -177,6 +177,7 @@ public final class StandaloneSite implements AutoCloseable {
         }
         try {
             SiteInstallation.install(site);
+            SiteInstallation.installKeys(config.source());
         } catch (RetriableException e) {
             throw new SiteUnreachableException(e.getMessage(), e);
         }

@@ -56,6 +56,17 @@ class StatusCommandTest {
     }
 
     @Test
+    void showsEachGeneratedKeysKindSlotAndNextValue() throws Exception {
+        JsonNode status = json(RUNNING.replace("\"offsets\":[],", "\"offsets\":[],\"keys\":["
+                + "{\"table\":\"public.tickets\",\"column\":\"id\",\"sequence\":\"public.tickets_id_seq\","
+                + "\"kind\":\"interleaved\",\"increment\":16,\"next\":1000019,\"slot\":3},"
+                + "{\"table\":\"public.logs\",\"column\":\"id\",\"sequence\":\"public.logs_id_seq\","
+                + "\"kind\":\"none\",\"increment\":1,\"next\":8,\"slot\":null}],"));
+        assertThat(render(status)).contains("key public.tickets.id interleaved slot 3 of 16, next 1000019; "
+                + "key public.logs.id none step 1, next 8; last batch applied");
+    }
+
+    @Test
     void showsPerOriginTransactionsAndWhatWaitsForADependency() throws Exception {
         JsonNode status = json(RUNNING.replace("\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0}}",
                 "\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0},\"sink\":{"
