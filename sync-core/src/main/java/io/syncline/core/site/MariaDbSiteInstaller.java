@@ -253,32 +253,21 @@ public final class MariaDbSiteInstaller implements SiteInstaller {
             if (event.equals("INSERT")) {
                 return "BEGIN " + guard + fresh + " END IF; END";
             }
-            return "BEGIN " + guard + "IF NOT (" + unchanged(shape) + ") THEN IF NOT (BINARY "
-                    + keyText(shape, "OLD") + " <=> BINARY " + keyText(shape, "NEW") + ") THEN " + call
-                    + keyText(shape, "OLD") + ", 1); " + fresh + " ELSE CALL syncline.record_tracked_write(" + table
-                    + ", " + keyText(shape, "NEW") + ", 0, " + tracked.updateArguments()
-                    + "); END IF; END IF; END IF; END";
+            return "BEGIN " + guard + "IF NOT (BINARY " + keyText(shape, "OLD") + " <=> BINARY " + keyText(shape, "NEW")
+                    + ") THEN " + call + keyText(shape, "OLD") + ", 1); " + fresh + " ELSE CALL "
+                    + "syncline.record_tracked_write(" + table + ", " + keyText(shape, "NEW") + ", 0, "
+                    + tracked.updateArguments() + "); END IF; END IF; END";
         }
         return switch (event) {
             case "INSERT" -> "BEGIN " + guard + call + keyText(shape, "NEW") + ", 0); END IF; END";
             case "DELETE" -> "BEGIN " + guard + call + keyText(shape, "OLD") + ", 1); END IF; END";
-            // An UPDATE that leaves the row as it was writes no row event to the binary log, so a new
-            // version recorded for it would never ship while it wins conflicts here: none is recorded.
-            default -> "BEGIN " + guard + "IF NOT (" + unchanged(shape) + ") THEN IF NOT (BINARY "
-                    + keyText(shape, "OLD") + " <=> BINARY " + keyText(shape, "NEW") + ") THEN " + call
-                    + keyText(shape, "OLD") + ", 1); END IF; " + call + keyText(shape, "NEW")
-                    + ", 0); END IF; END IF; END";
+            // The body names the key columns only, so adding or dropping another column never breaks
+            // the application's writes. The price: an UPDATE that leaves the row as it was writes no
+            // row event to the binary log but records a version (see README, known limits).
+            default -> "BEGIN " + guard + "IF NOT (BINARY " + keyText(shape, "OLD") + " <=> BINARY "
+                    + keyText(shape, "NEW") + ") THEN " + call + keyText(shape, "OLD") + ", 1); END IF; "
+                    + call + keyText(shape, "NEW") + ", 0); END IF; END";
         };
-    }
-
-    /** True in an UPDATE trigger when every column holds the same bytes in {@code NEW} as in {@code OLD}. */
-    static String unchanged(TableShape shape) {
-        List<String> same = new ArrayList<>();
-        for (String column : shape.columns().keySet()) {
-            String quoted = MariaDbCatalog.quote(column);
-            same.add("BINARY OLD." + quoted + " <=> BINARY NEW." + quoted);
-        }
-        return String.join(" AND ", same);
     }
 
     /** A MariaDB string literal. */

@@ -19,10 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The capture triggers at a real MariaDB site. An UPDATE that leaves a row as it was writes no row
- * event to the binary log, so its trigger must record no new version: a version that never ships
- * would win every later conflict at this site alone (found by RelationalMeshIT, where
- * {@code SET status = 'paid'} of a paid order left the MariaDB site different for good).
+ * The capture triggers and the conflict-log retention at a real MariaDB site.
  */
 class MariaDbSiteInstallerIT {
 
@@ -55,24 +52,22 @@ class MariaDbSiteInstallerIT {
         }
     }
 
+    /**
+     * Known limit (README): an UPDATE that leaves the row as it was records a version although MariaDB
+     * writes no row event for it, so that version never ships. Guarding it would mean naming every
+     * column in the trigger, and then dropping a column would break the application's UPDATEs
+     * (StaleTableShapeMariaDbIT). This test pins today's behaviour, so a fix shows here.
+     */
     @Test
-    void anUpdateThatChangesNothingRecordsNoVersionAndAnyChangedByteDoes() throws SQLException {
+    void anUpdateThatChangesNothingStillRecordsAVersion() throws SQLException {
         try (Connection c = mariaDb.connect(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE public.accounts SET balance = 11.00 WHERE id = 1");
             long written = seq(st);
-            assertThat(written).as("a real change records a version").isPositive();
-
-            st.executeUpdate("UPDATE public.accounts SET balance = 11.00, name = 'ann', note = NULL WHERE id = 1");
-            assertThat(seq(st)).as("the same values again: no row event, no version").isEqualTo(written);
-
-            // The default collation compares case-insensitively, but the row's bytes change, and so
-            // does the binary log: a version is recorded.
-            st.executeUpdate("UPDATE public.accounts SET name = 'ANN' WHERE id = 1");
-            long cased = seq(st);
-            assertThat(cased).isGreaterThan(written);
-
-            st.executeUpdate("UPDATE public.accounts SET note = 'x' WHERE id = 1");
-            assertThat(seq(st)).as("NULL to a value is a change").isGreaterThan(cased);
+            st.executeUpdate("UPDATE public.accounts SET balance = 11.00 WHERE id = 1");
+            assertThat(seq(st)).as("the same values again still record a version").isGreaterThan(written);
+            st.execute("ALTER TABLE public.accounts DROP COLUMN note");
+            st.executeUpdate("UPDATE public.accounts SET balance = 12.00 WHERE id = 1");
+            assertThat(seq(st)).as("a dropped column leaves the trigger working").isGreaterThan(written + 1);
         }
     }
 

@@ -143,7 +143,9 @@ final class OrderWorkload {
         long payment = newKey();
         execute(c, "INSERT INTO payments" + suffix + " (id, order_id, amount) VALUES (?, ?, ?)", payment, order,
                 money(random));
-        execute(c, "UPDATE orders" + suffix + " SET status = 'paid' WHERE id = ?", order);
+        // Only an order not paid yet: a MariaDB UPDATE that changes nothing records a version that never
+        // ships (README, known limits), which is not what this test is about.
+        execute(c, "UPDATE orders" + suffix + " SET status = 'paid' WHERE id = ? AND status <> 'paid'", order);
         onCommit.add(() -> shared.payments.put(payment, order));
         return !ownKey(order);
     }
