@@ -103,8 +103,8 @@ final class ParentDeleteWins {
             if (!key.child().equals(table)) {
                 continue;
             }
-            List<ColumnValue> values = valuesOf(event.columns(), key.childColumns());
-            if (values == null || (key.selfReferencing() && values.equals(valuesOf(event.columns(),
+            List<ColumnValue> values = RowImages.valuesOf(event.columns(), key.childColumns());
+            if (values == null || (key.selfReferencing() && values.equals(RowImages.valuesOf(event.columns(),
                     key.parentColumns())))) {
                 continue;
             }
@@ -129,7 +129,7 @@ final class ParentDeleteWins {
                     && key.childColumns().stream().noneMatch(event.keyColumns()::contains);
             key.childColumns().forEach(column -> columns.put(column, ColumnValue.NULL));
         }
-        ChangeEvent written = setNull ? withColumns(event, ChangeEvent.Op.UPSERT, columns) : deletionOf(event);
+        ChangeEvent written = setNull ? RowImages.withColumns(event, ChangeEvent.Op.UPSERT, columns) : RowImages.deletionOf(event);
         RowState result = ApplyBatch.stateOf(written);
         conflicts.add(new ConflictLog.Entry(event.rowId(), ConflictType.FOREIGN_KEY, deletion,
                 ApplyBatch.stateOf(event), new Resolution(result, setNull ? Resolution.Winner.MERGED
@@ -203,7 +203,7 @@ final class ParentDeleteWins {
     private Optional<ChangeEvent> clearChildrenOf(ChangeEvent event) throws SQLException {
         TableRef table = TableRef.parse(event.table());
         TableShape shape = applier.statementsFor(connection, table).shape();
-        List<ColumnValue> key = valuesOf(event.columns(), shape.keyColumns());
+        List<ColumnValue> key = RowImages.valuesOf(event.columns(), shape.keyColumns());
         if (key == null) {
             return Optional.empty();
         }
@@ -236,7 +236,7 @@ final class ParentDeleteWins {
                     || (cascades && !refusesDeletes(key.child(), new HashSet<>()))) {
                 continue;
             }
-            List<ColumnValue> values = valuesOf(row, key.parentColumns());
+            List<ColumnValue> values = RowImages.valuesOf(row, key.parentColumns());
             if (values == null) {
                 continue;
             }
@@ -306,33 +306,5 @@ final class ParentDeleteWins {
                 Map.of(), Map.of());
         conflicts.add(new ConflictLog.Entry(id, ConflictType.FOREIGN_KEY, local, deletion,
                 new Resolution(result, Resolution.Winner.INCOMING, RULE)));
-    }
-
-    /** The values of {@code columns} in {@code row}, or null when one is absent or NULL (it references nothing). */
-    private static List<ColumnValue> valuesOf(Map<String, ColumnValue> row, List<String> columns) {
-        List<ColumnValue> values = new ArrayList<>(columns.size());
-        for (String column : columns) {
-            ColumnValue value = row.get(column);
-            if (value == null || value instanceof ColumnValue.NullValue) {
-                return null;
-            }
-            values.add(value);
-        }
-        return values;
-    }
-
-    /** The deletion of the event's key, with the event's version: the key columns only. */
-    private static ChangeEvent deletionOf(ChangeEvent event) {
-        Map<String, ColumnValue> key = new LinkedHashMap<>();
-        for (String column : event.keyColumns()) {
-            key.put(column, event.columns().get(column));
-        }
-        return withColumns(event, ChangeEvent.Op.DELETE, key);
-    }
-
-    private static ChangeEvent withColumns(ChangeEvent event, ChangeEvent.Op op, Map<String, ColumnValue> columns) {
-        return new ChangeEvent(event.table(), event.key(), op, event.keyColumns(), columns, event.vv(), event.dot(),
-                event.hlc(), event.commitTimeMicros(), event.sourcePosition(), event.columnStamps(),
-                event.counters());
     }
 }

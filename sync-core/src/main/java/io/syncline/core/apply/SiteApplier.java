@@ -191,8 +191,10 @@ public final class SiteApplier {
                         }
                         connection.rollback(savepoint);
                         Optional<ParentDeleteWins.Settled> settled = dialect.isForeignKeyViolation(e)
-                                ? settleForeignKey(connection, event)
-                                : dialect.isUniqueViolation(e) ? settleUniqueKey(connection, event) : Optional.empty();
+                                ? settle(connection, event, new ParentDeleteWins(this, connection)::settle)
+                                : dialect.isUniqueViolation(e)
+                                        ? settle(connection, event, new UniqueKeyConflicts(this, connection)::settle)
+                                        : Optional.empty();
                         if (settled.isPresent()) {
                             result = result.plus(settled.get().result());
                             logged.addAll(settled.get().logged());
@@ -219,41 +221,22 @@ public final class SiteApplier {
         }
     }
 
-    /**
-     * Applies a change refused for a foreign key by {@link ParentDeleteWins}, under a savepoint of its
-     * own; empty (nothing written) when the rule does not explain the refusal or the database refuses
-     * what the rule writes.
-     */
-    private Optional<ParentDeleteWins.Settled> settleForeignKey(Connection connection, ChangeEvent event)
-            throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-            Optional<ParentDeleteWins.Settled> settled = new ParentDeleteWins(this, connection).settle(event);
-            if (settled.isPresent()) {
-                connection.releaseSavepoint(savepoint);
-            } else {
-                connection.rollback(savepoint);
-            }
-            return settled;
-        } catch (SQLException e) {
-            if (!dialect.isRefusal(e)) {
-                throw e;
-            }
-            connection.rollback(savepoint);
-            return Optional.empty();
-        }
+    /** What settles one refused change in the open transaction; empty when its rule does not apply. */
+    private interface Settlement {
+        Optional<ParentDeleteWins.Settled> settle(ChangeEvent event) throws SQLException;
     }
 
     /**
-     * Applies a change refused for a unique key other than the primary key by {@link UniqueKeyConflicts},
-     * under a savepoint of its own; empty (nothing written) when no other row holds its value or the
-     * database refuses what the rule writes.
+     * Applies a change the database refused by a settling rule ({@link ParentDeleteWins} for a foreign
+     * key, {@link UniqueKeyConflicts} for a unique key other than the primary key), under a savepoint of
+     * its own; empty (nothing written) when the rule does not explain the refusal or the database refuses
+     * what the rule writes.
      */
-    private Optional<ParentDeleteWins.Settled> settleUniqueKey(Connection connection, ChangeEvent event)
+    private Optional<ParentDeleteWins.Settled> settle(Connection connection, ChangeEvent event, Settlement rule)
             throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
-            Optional<ParentDeleteWins.Settled> settled = new UniqueKeyConflicts(this, connection).settle(event);
+            Optional<ParentDeleteWins.Settled> settled = rule.settle(event);
             if (settled.isPresent()) {
                 connection.releaseSavepoint(savepoint);
             } else {

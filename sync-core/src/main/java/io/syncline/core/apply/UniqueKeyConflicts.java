@@ -67,7 +67,7 @@ final class UniqueKeyConflicts {
         List<LowestKeyWins.Collision> collisions = new ArrayList<>();
         // The catalog read now, not cached: a unique index created since the statements were built counts.
         for (UniqueKey key : applier.dialect().uniqueKeys(connection, table)) {
-            List<ColumnValue> values = valuesOf(event.columns(), key.columns());
+            List<ColumnValue> values = RowImages.valuesOf(event.columns(), key.columns());
             if (values == null) {
                 continue;
             }
@@ -102,7 +102,8 @@ final class UniqueKeyConflicts {
                             local.origin(), local.sequence(), local.columnStamps(), local.counters()),
                             Resolution.Winner.INCOMING, LowestKeyWins.RULE)));
         }
-        ChangeEvent written = decision.deleteIncoming() ? deletionOf(event) : withNulls(event, decision.incomingNulled());
+        ChangeEvent written = decision.deleteIncoming() ? RowImages.deletionOf(event)
+                : withNulls(event, decision.incomingNulled());
         for (String key : decision.winners()) {
             conflicts.add(new ConflictLog.Entry(event.rowId(), ConflictType.UNIQUE_KEY,
                     localState(table, others.get(key)), incoming, new Resolution(ApplyBatch.stateOf(written),
@@ -178,40 +179,12 @@ final class UniqueKeyConflicts {
         }
     }
 
-    /** The values of {@code columns} in {@code row}, or null when one is absent or NULL (it collides with nothing). */
-    private static List<ColumnValue> valuesOf(Map<String, ColumnValue> row, List<String> columns) {
-        List<ColumnValue> values = new ArrayList<>(columns.size());
-        for (String column : columns) {
-            ColumnValue value = row.get(column);
-            if (value == null || value instanceof ColumnValue.NullValue) {
-                return null;
-            }
-            values.add(value);
-        }
-        return values;
-    }
-
     private static ChangeEvent withNulls(ChangeEvent event, Set<String> nulled) {
         if (nulled.isEmpty()) {
             return event;
         }
         Map<String, ColumnValue> columns = new LinkedHashMap<>(event.columns());
         nulled.forEach(column -> columns.put(column, ColumnValue.NULL));
-        return withColumns(event, ChangeEvent.Op.UPSERT, columns);
-    }
-
-    /** The deletion of the event's key, with the event's version: the key columns only. */
-    private static ChangeEvent deletionOf(ChangeEvent event) {
-        Map<String, ColumnValue> key = new LinkedHashMap<>();
-        for (String column : event.keyColumns()) {
-            key.put(column, event.columns().get(column));
-        }
-        return withColumns(event, ChangeEvent.Op.DELETE, key);
-    }
-
-    private static ChangeEvent withColumns(ChangeEvent event, ChangeEvent.Op op, Map<String, ColumnValue> columns) {
-        return new ChangeEvent(event.table(), event.key(), op, event.keyColumns(), columns, event.vv(), event.dot(),
-                event.hlc(), event.commitTimeMicros(), event.sourcePosition(), event.columnStamps(),
-                event.counters());
+        return RowImages.withColumns(event, ChangeEvent.Op.UPSERT, columns);
     }
 }
