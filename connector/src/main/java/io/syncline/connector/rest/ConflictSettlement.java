@@ -7,6 +7,7 @@ import io.syncline.core.site.TableRef;
 import io.syncline.core.site.TableShape;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,9 +28,22 @@ final class ConflictSettlement {
     }
 
     static Outcome settle(Connection c, long id, String keep, String site) throws SQLException {
-        if (!keep.equals("local") && !keep.equals("incoming")) {
+        return settle(c, id, keep, site, null);
+    }
+
+    /**
+     * @param edited with {@code keep=edit}: the row a person wrote, a JSON object of column values; its
+     *     key columns are taken from the conflict's row, so an edit cannot move the row to another key
+     */
+    static Outcome settle(Connection c, long id, String keep, String site, String edited) throws SQLException {
+        if (!keep.equals("local") && !keep.equals("incoming") && !keep.equals("edit")) {
             return new Outcome(400, Map.of("error_code", 400, "message", "keep was '" + keep
-                    + "', must be local or incoming (the version the site held, or the one that arrived)"));
+                    + "', must be local or incoming (the version the site held, or the one that arrived), or edit "
+                    + "(with the row as a JSON object in the body)"));
+        }
+        if (keep.equals("edit") && (edited == null || !edited.trim().startsWith("{"))) {
+            return new Outcome(400, Map.of("error_code", 400, "message", "keep=edit needs the row as a JSON object "
+                    + "of column values in the request body, e.g. {\"v\":\"agreed\"}"));
         }
         c.setAutoCommit(false);
         try {
@@ -52,6 +66,11 @@ final class ConflictSettlement {
             boolean deleted = local ? conflict.localDeleted() : conflict.incomingDeleted();
             TableShape shape = PostgresCatalog.describe(c, TableRef.parse(table))
                     .orElseThrow(() -> new SQLException("table " + table + " of conflict " + id + " no longer exists"));
+            if (keep.equals("edit")) {
+                row = withKeyOf(c, edited, conflict.localRow() != null ? conflict.localRow() : conflict.incomingRow(),
+                        shape);
+                deleted = false;
+            }
             if (deleted) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + shape.table().quoted()
                         + " AS t WHERE " + RowImageSql.keyMatches(shape))) {
@@ -64,7 +83,7 @@ final class ConflictSettlement {
                     ps.executeUpdate();
                 }
             }
-            ConflictsTable.settle(c, table, pk, "keep " + keep + " (REST)");
+            ConflictsTable.settle(c, table, pk, (keep.equals("edit") ? "edited" : "keep " + keep) + " (REST)");
             c.commit();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("site", site);
@@ -77,6 +96,22 @@ final class ConflictSettlement {
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
+        }
+    }
+
+    /** The edited row with the key columns of the conflict's row (PostgreSQL's jsonb does the merge). */
+    private static String withKeyOf(Connection c, String edited, String original, TableShape shape)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS jsonb) || coalesce((SELECT "
+                + "jsonb_object_agg(k, v) FROM jsonb_each(CAST(? AS jsonb)) AS o(k, v) WHERE k = ANY (?)), "
+                + "'{}'::jsonb)")) {
+            ps.setString(1, edited);
+            ps.setString(2, original == null ? "{}" : original);
+            ps.setArray(3, c.createArrayOf("text", shape.keyColumns().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.syncline.connector.rest;
 
+import io.syncline.core.HybridClock;
+import io.syncline.core.apply.ConflictsTable;
 import io.syncline.core.site.TableRef;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code GET /syncline/conflicts[?table=schema.t][&limit=N][&group=G]}: the newest rows of every
@@ -114,17 +117,83 @@ public class ConflictsResource {
     }
 
     /**
+     * {@code GET /syncline/conflicts/{id}?site=S[&group=G]}: one conflict of a site's log with both
+     * versions and the result as row images (JSON objects of column values; null for a deletion).
+     */
+    @GET
+    @Path("/{id}")
+    public Response conflict(@PathParam("id") long id, @QueryParam("site") String site,
+            @QueryParam("group") String group) {
+        if (StatusResource.blankToNull(site) == null) {
+            return Responses.badRequest("give ?site=<site id> (the site whose conflict log holds the conflict)");
+        }
+        List<SiteDirectory.Site> matching = directory.sites(StatusResource.blankToNull(group)).stream()
+                .filter(s -> s.site().equals(site.trim())).toList();
+        if (matching.size() != 1) {
+            return Responses.badRequest(matching.isEmpty() ? "no site '" + site + "' on this worker"
+                    : "site '" + site + "' is in several groups; add ?group=");
+        }
+        SiteDirectory.Site target = matching.get(0);
+        try (Connection c = database(target).open()) {
+            Optional<ConflictsTable.Logged> logged = ConflictsTable.one(c, id);
+            Optional<ConflictsTable.Images> images = ConflictsTable.images(c, id);
+            if (logged.isEmpty() || images.isEmpty()) {
+                return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error_code", 404, "message",
+                        "site " + site + " has no conflict " + id)).build();
+            }
+            ConflictsTable.Logged l = logged.get();
+            ConflictsTable.Images i = images.get();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("group", target.group());
+            body.put("site", target.site());
+            body.put("id", l.id());
+            body.put("detectedAt", l.detectedAt() == null ? null : l.detectedAt().toString());
+            body.put("table", l.table());
+            body.put("pk", l.pk());
+            body.put("type", l.type());
+            body.put("rule", l.rule());
+            body.put("winner", l.winner());
+            body.put("status", l.status());
+            body.put("settledBy", i.settledBy());
+            body.put("local", version(l.localOrigin(), l.localVv(), i.localHlc(), i.localDeleted(), i.localRow()));
+            body.put("incoming", version(l.incomingOrigin(), l.incomingVv(), i.incomingHlc(), i.incomingDeleted(),
+                    i.incomingRow()));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("vv", l.resultVv());
+            result.put("deleted", l.resultDeleted());
+            result.put("row", i.resultRow());
+            body.put("result", result);
+            return Response.ok(body).build();
+        } catch (SQLException | RuntimeException e) {
+            return Responses.unavailable("site " + site + " could not read conflict " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> version(String origin, String vv, long hlc, boolean deleted, String row) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("origin", origin);
+        v.put("vv", vv);
+        v.put("hlc", hlc);
+        v.put("hlcTime", Instant.ofEpochMilli(HybridClock.physicalMillis(hlc)).toString());
+        v.put("deleted", deleted);
+        // The row image as JSON text: the console parses it; a client that only wants the vectors ignores it.
+        v.put("row", row);
+        return v;
+    }
+
+    /**
      * Settles a parked conflict ({@code manual} resolver): {@code site} names the site whose conflict
-     * log holds {@code id}; {@code keep} is {@code local} or {@code incoming}. The kept version is
-     * written at that site as a new change every site applies; the row's parked conflicts are marked
-     * settled at every site of the group.
+     * log holds {@code id}; {@code keep} is {@code local}, {@code incoming} or {@code edit}. The kept
+     * version is written at that site as a new change every site applies ({@code keep=edit}: the row in
+     * the request body, a JSON object of column values, whose key columns stay the conflict's); the
+     * row's parked conflicts are marked settled at every site of the group.
      */
     @POST
     @Path("/{id}/resolve")
     public Response resolve(@PathParam("id") long id, @QueryParam("site") String site, @QueryParam("keep") String keep,
-            @QueryParam("group") String group) {
+            @QueryParam("group") String group, String body) {
         if (StatusResource.blankToNull(site) == null || StatusResource.blankToNull(keep) == null) {
-            return Responses.badRequest("give ?site=<site id>&keep=local|incoming");
+            return Responses.badRequest("give ?site=<site id>&keep=local|incoming|edit");
         }
         List<SiteDirectory.Site> sites = directory.sites(StatusResource.blankToNull(group));
         List<SiteDirectory.Site> matching = sites.stream().filter(s -> s.site().equals(site)).toList();
@@ -135,7 +204,7 @@ public class ConflictsResource {
         SiteDirectory.Site target = matching.get(0);
         ConflictSettlement.Outcome outcome;
         try (Connection c = database(target).openForWrite()) {
-            outcome = ConflictSettlement.settle(c, id, keep, site);
+            outcome = ConflictSettlement.settle(c, id, keep, site, StatusResource.blankToNull(body));
         } catch (SQLException | RuntimeException e) {
             return Responses.unavailable("site " + site + " could not settle conflict " + id + ": " + e.getMessage());
         }

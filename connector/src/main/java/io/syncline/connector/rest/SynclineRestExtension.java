@@ -5,6 +5,7 @@ import io.syncline.conflict.coordinator.CoordinatorPeer;
 import io.syncline.conflict.coordinator.CoordinatorPeers;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.Version;
+import io.syncline.connector.deadletter.KafkaSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,13 @@ import org.slf4j.LoggerFactory;
  * GET /syncline/status        every site: connector and task states, stored offsets, applied and
  *                             conflict counts, capture slot, lag and rate of the tasks in this worker
  * GET /syncline/conflicts     the newest conflicts of every site (?table=schema.t&amp;limit=50)
+ * GET /syncline/conflicts/{id}?site=S        one conflict with both versions and the result as rows
+ * POST /syncline/conflicts/{id}/resolve      settle a parked conflict (?site=S&amp;keep=local|incoming|edit)
  * GET /syncline/rows/{table}/{key}   each site's version of one row: vector, origin, clock, tombstone
+ * GET /syncline/deadletters   per site, the changes its sink refused, with the reason (?values=true)
+ * POST /syncline/deadletters/replay?site=S   put a site's dead letters back on the changes topic
+ * GET /syncline/backlog       end offsets of each group's changes topic (lag in events with /status)
+ * GET /syncline/ui/           the operations console (static files in the plugin)
  * </pre>
  *
  * <p>The site endpoints read each site's database with the connection settings of its Syncline
@@ -53,11 +60,17 @@ public class SynclineRestExtension implements ConnectRestExtension {
     private static final Duration SITE_DEADLINE = Duration.ofSeconds(15);
 
     private CoordinatorClient client;
+    private KafkaSettings kafka;
     private ExecutorService siteQueries;
     private CoordinatorPeer peer;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        try {
+            kafka = KafkaSettings.fromWorkerConfig(configs);
+        } catch (IllegalArgumentException e) {
+            LOG.info("Syncline REST extension cannot read dead letters or the backlog: {}", e.getMessage());
+        }
         Object peers = configs.get(COORDINATOR_PEERS);
         Object peerId = configs.get(COORDINATOR_PEER_ID);
         if (peerId != null && !peerId.toString().isBlank()) {
@@ -94,6 +107,10 @@ public class SynclineRestExtension implements ConnectRestExtension {
         restPluginContext.configurable().register(new ConflictsResource(directory, fanOut));
         restPluginContext.configurable().register(new RowsResource(directory, fanOut));
         restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer()));
+        restPluginContext.configurable().register(new DeadLettersResource(directory, fanOut,
+                restPluginContext.clusterState(), kafka));
+        restPluginContext.configurable().register(new BacklogResource(directory, kafka));
+        restPluginContext.configurable().register(new ConsoleResource());
     }
 
     private static ThreadFactory daemonThreads() {

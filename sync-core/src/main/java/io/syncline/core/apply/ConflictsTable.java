@@ -40,6 +40,14 @@ public final class ConflictsTable {
             String incomingRow, boolean incomingDeleted) {
     }
 
+    /**
+     * The three row images of one logged conflict (JSON objects of column values, null for a
+     * deletion or when not kept) with each version's origin and clock, and when it was settled.
+     */
+    public record Images(String localRow, String incomingRow, String resultRow, long localHlc, long incomingHlc,
+            boolean localDeleted, boolean incomingDeleted, String settledBy) {
+    }
+
     static final String POSTGRES_INSERT = """
             INSERT INTO syncline.conflicts (table_name, pk, conflict_type, rule, winner, resolved_at_site,
                 local_origin, local_seq, local_hlc, local_vv, local_deleted, local_row,
@@ -74,6 +82,11 @@ public final class ConflictsTable {
 
     private static final String HOLD = "SELECT table_name, pk, status, local_row::text, local_deleted, "
             + "incoming_row::text, incoming_deleted FROM syncline.conflicts WHERE id = ? FOR UPDATE";
+
+    private static final String IMAGES = "SELECT local_row, incoming_row, result_row, local_hlc, incoming_hlc, "
+            + "local_deleted, incoming_deleted, settled_by FROM syncline.conflicts WHERE id = ?";
+
+    private static final String ONE = LOGGED + " WHERE id = ?";
 
     private static final String SETTLE = "UPDATE syncline.conflicts SET status = 'settled', "
             + "settled_at = clock_timestamp(), settled_by = ? WHERE table_name = ? AND pk = ? AND status = 'parked'";
@@ -114,6 +127,29 @@ public final class ConflictsTable {
             ps.setString(1, table);
             ps.setInt(2, limit);
             return logged(ps);
+        }
+    }
+
+    /** One logged conflict without its row images; empty when the site has no such conflict. */
+    public static Optional<Logged> one(Connection connection, long id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(ONE)) {
+            ps.setLong(1, id);
+            List<Logged> rows = logged(ps);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        }
+    }
+
+    /** The row images of conflict {@code id}; empty when the site has no such conflict. */
+    public static Optional<Images> images(Connection connection, long id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(IMAGES)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Images(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getLong(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(8)));
+            }
         }
     }
 

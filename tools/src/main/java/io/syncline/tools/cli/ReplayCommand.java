@@ -1,30 +1,18 @@
 package io.syncline.tools.cli;
 
-import io.syncline.core.ChangeEnvelopeCodec;
-import io.syncline.core.EnvelopeFormatException;
+import io.syncline.connector.deadletter.DeadLetterReplay;
+import io.syncline.connector.deadletter.KafkaSettings;
 import io.syncline.core.SyncGroupNames;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code syncline replay}: puts the changes a site set aside on its dead-letter topic back on the
  * changes topic, e.g. after the schema change that makes them fit reached that site. Safe to run any
- * number of times: every site skips a version it already holds or that a newer one dominates.
+ * number of times: every site skips a version it already holds or that a newer one dominates. The
+ * replay itself is {@link DeadLetterReplay}, which the console's replay button calls too.
  */
 final class ReplayCommand {
 
@@ -46,6 +34,9 @@ final class ReplayCommand {
             Exit codes: 0 replayed, 2 wrong command line, 3 failed
             """;
 
+    /** How long reading the dead-letter topic to its end may take before the command gives up. */
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+
     private final PrintStream out;
 
     ReplayCommand(PrintStream out) {
@@ -66,57 +57,14 @@ final class ReplayCommand {
         SyncGroupNames names = SyncGroupNames.of(line.get("group", ""));
         String dlq = line.get("topic", names.deadLetterTopic(line.get("site", "")));
         String changes = names.changesTopic();
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, line.get("kafka", ""));
-        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, line.get("kafka", ""));
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        ChangeEnvelopeCodec codec = new ChangeEnvelopeCodec();
-        long replayed = 0;
-        long left = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
-            List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(30)).get(dlq);
-            if (infos == null || infos.isEmpty()) {
-                out.println("replayed 0 changes: topic " + dlq + " does not exist (nothing was set aside)");
-                return ExitCode.OK;
-            }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(dlq, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue;
-                    }
-                    byte[] change;
-                    try {
-                        // Replayed alone, outside its source transaction (whose other changes were applied).
-                        change = codec.encode(codec.decode(r.value()));
-                    } catch (EnvelopeFormatException e) {
-                        left++;
-                        continue;
-                    }
-                    producer.send(new ProducerRecord<>(changes, r.key(), change)).get();
-                    replayed++;
-                }
-            }
-            producer.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while replaying " + dlq, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka did not take a replayed change: " + e.getCause().getMessage(), e);
+        DeadLetterReplay.Result result = new DeadLetterReplay(KafkaSettings.of(line.get("kafka", "")))
+                .replay(dlq, changes, DEADLINE);
+        if (!result.topicExists()) {
+            out.println("replayed 0 changes: topic " + dlq + " does not exist (nothing was set aside)");
+            return ExitCode.OK;
         }
-        out.println("replayed " + replayed + " changes from " + dlq + " onto " + changes + " (" + left
-                + " records that are not change envelopes left alone)");
+        out.println("replayed " + result.replayed() + " changes from " + dlq + " onto " + changes + " ("
+                + result.left() + " records that are not change envelopes left alone)");
         return ExitCode.OK;
     }
 }
