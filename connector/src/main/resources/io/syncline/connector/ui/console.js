@@ -117,9 +117,9 @@
     var svg = $('mesh-diagram');
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var ns = 'http://www.w3.org/2000/svg';
-    var cx = 320, cy = 180, r = sites.length > 1 ? 130 : 0;
+    var cx = 320, cy = 150, r = sites.length > 1 ? 120 : 0;
     var pos = sites.map(function (s, i) {
-      var a = -Math.PI / 2 + 2 * Math.PI * i / Math.max(1, sites.length);
+      var a = (sites.length === 2 ? Math.PI : -Math.PI / 2) + 2 * Math.PI * i / Math.max(1, sites.length);
       return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
     });
     for (var i = 0; i < sites.length; i++) {

@@ -54,7 +54,8 @@ class ConsoleIT {
     @BeforeAll
     static void start() throws IOException {
         String group = "ui" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
-        stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:postgres,b:postgres").withGroup(group));
+        stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:postgres,b:postgres").withGroup(group)
+                .withCoordinators(1));
         stack.applySql("CREATE TABLE " + REVIEWED + " (id bigint PRIMARY KEY, v text)");
         // b's column is narrower than a's: a's long value is refused there until b widens it.
         execute("a", "CREATE TABLE " + WIDENING + " (id bigint PRIMARY KEY, code varchar(50))");
