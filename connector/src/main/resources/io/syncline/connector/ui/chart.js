@@ -51,10 +51,11 @@
       ctx.fillText(label(max * i / 4, options.unit), left - 6, y + 4);
     }
     ctx.textAlign = 'center';
-    var minutes = options.windowMs / 60000;
-    for (var m = 0; m <= minutes; m++) {
-      var x = left + w * m / minutes;
-      ctx.fillText(m === minutes ? 'now' : '-' + (minutes - m) + ' min', x, top + h + 16);
+    for (var k = 0; k <= 5; k++) {
+      var x = left + w * k / 5;
+      var ago = options.windowMs * (5 - k) / 5;
+      ctx.fillText(k === 5 ? 'now' : ago >= 60000 ? '-' + (ago / 60000).toFixed(ago % 60000 ? 1 : 0) + ' min'
+        : '-' + Math.round(ago / 1000) + ' s', x, top + h + 16);
     }
     series.forEach(function (s, index) {
       var color = COLORS[index % COLORS.length];

@@ -255,14 +255,18 @@
     if (!$('tab-lag').classList.contains('active')) { return; }
     var now = Date.now();
     var ids = Object.keys(history).sort();
+    // The window grows with the history the page has, from one minute up to WINDOW_MS.
+    var oldest = now;
+    ids.forEach(function (id) { if (history[id].length) { oldest = Math.min(oldest, history[id][0].t); } });
+    var windowMs = Math.min(WINDOW_MS, Math.max(60000, Math.ceil((now - oldest) / 60000) * 60000));
     function series(field) {
       return ids.map(function (id) {
         return { name: id, points: history[id].map(function (p) { return [p.t, p[field]]; }) };
       });
     }
-    SynclineChart.draw($('chart-lag-ms'), series('lagMs'), { windowMs: WINDOW_MS, unit: 'ms', now: now });
-    SynclineChart.draw($('chart-lag-events'), series('lagEvents'), { windowMs: WINDOW_MS, unit: '', now: now });
-    SynclineChart.draw($('chart-rate'), series('rate'), { windowMs: WINDOW_MS, unit: '/s', now: now });
+    SynclineChart.draw($('chart-lag-ms'), series('lagMs'), { windowMs: windowMs, unit: 'ms', now: now });
+    SynclineChart.draw($('chart-lag-events'), series('lagEvents'), { windowMs: windowMs, unit: '', now: now });
+    SynclineChart.draw($('chart-rate'), series('rate'), { windowMs: windowMs, unit: '/s', now: now });
   }
 
   function renderOrigins() {
@@ -316,7 +320,7 @@
       return (!type || c.type === type) && (!rule || c.rule === rule) && (!site || c.site === site)
         && (!status || c.status === status) && (!from || Date.parse(c.detectedAt) >= from);
     }).forEach(function (c) {
-      var tr = el('tr', { 'data-conflict': c.id, 'data-site': c.site, 'data-status': c.status || '' }, [
+      var tr = el('tr', { 'data-conflict': c.id, 'data-site': c.site, 'data-key': c.pk, 'data-status': c.status || '' }, [
         cell(c.detectedAt), cell(c.site), cell(c.table), cell(c.pk), cell(c.type), cell(c.rule), cell(c.winner),
         cell((c.origins || []).join(' vs ')), el('td', {}, [badge(c.status || 'resolved', c.status === 'parked' ? 'warn' : 'ok')])]);
       if (state.selected && state.selected.id === c.id && state.selected.site === c.site) { tr.classList.add('selected'); }

@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +38,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The operations console in a real browser (Debian's headless Chromium through its chromedriver)
  * against a real mesh (KRaft broker, Connect worker, two PostgreSQL sites) holding a conflict parked
  * for a person and a change site b refused: the page shows every site running and a lag chart that
- * keeps updating, lists the conflict with both versions; settling it from the page brings every
- * site's database to the kept version, and replaying the dead letter from the page (once the site
+ * keeps updating, lists the conflict with both versions; settling it from the page (keeping one
+ * version, or a row edited on the page) brings every site's database to that version, and replaying the dead letter from the page (once the site
  * can hold it) applies it exactly once, even when replayed twice. A screenshot of each screen goes to
  * {@code target/console-screenshots/}.
  */
@@ -118,16 +122,26 @@ class ConsoleIT {
                 () -> text("#leases-table"));
         screenshot("mesh");
 
-        // Lag: the chart keeps drawing new samples.
+        // Lag: the chart keeps drawing new samples while both sites write.
         open("lag");
-        awaitPage("the lag chart has samples", () -> samples() >= 2, () -> "samples " + samples());
-        int before = samples();
-        awaitPage("the lag chart updates", () -> samples() >= before + 2, () -> "samples " + samples());
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong next = new AtomicLong(1_000);
+        load.scheduleWithFixedDelay(() -> {
+            long id = next.incrementAndGet();
+            execute(id % 2 == 0 ? "a" : "b", "INSERT INTO " + REVIEWED + " VALUES (" + id + ", 'load')");
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        try {
+            awaitPage("the lag chart has samples", () -> samples() >= 2, () -> "samples " + samples());
+            int before = samples();
+            awaitPage("the lag chart updates", () -> samples() >= before + 10, () -> "samples " + samples());
+        } finally {
+            load.shutdownNow();
+        }
         screenshot("lag");
 
         // Conflicts: the parked one, both versions side by side with the differing column marked.
         open("conflicts");
-        By parkedAtA = By.cssSelector("#conflicts-table tbody tr[data-status='parked'][data-site='a']");
+        By parkedAtA = By.cssSelector("#conflicts-table tbody tr[data-status='parked'][data-site='a'][data-key='1']");
         awaitPage("the parked conflict listed", () -> !browser.findElements(parkedAtA).isEmpty(),
                 () -> text("#conflicts-table"));
         browser.findElement(parkedAtA).click();
@@ -144,10 +158,35 @@ class ConsoleIT {
                 () -> text("#conflict-message"));
         awaitValue("from a");
         for (String site : List.of("a", "b")) {
-            Deadlines.await("no parked conflict left at " + site, WAIT, () -> "0".equals(StackSql.query(stack, site,
-                    "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'")), () -> "some left");
+            Deadlines.await("no parked conflict of key 1 left at " + site, WAIT, () -> "0".equals(StackSql.query(stack,
+                    site, "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked' AND pk = '1'")),
+                    () -> "some left");
         }
         screenshot("conflict-settled");
+
+        // The second parked conflict: settled with a row a person edited on the page.
+        By secondAtA = By.cssSelector("#conflicts-table tbody tr[data-status='parked'][data-site='a'][data-key='2']");
+        awaitPage("the second parked conflict listed", () -> !browser.findElements(secondAtA).isEmpty(),
+                () -> text("#conflicts-table"));
+        browser.findElement(secondAtA).click();
+        awaitPage("the second conflict's versions shown", () -> text("#conflict-title").contains("key 2")
+                && browser.findElement(By.id("conflict-actions")).isDisplayed(), () -> text("#conflict-detail"));
+        browser.findElement(By.id("edit-row")).click();
+        WebElement editor = browser.findElement(By.id("edit-json"));
+        editor.clear();
+        editor.sendKeys("{\"v\": \"edited on the page\"}");
+        browser.findElement(By.id("save-edit")).click();
+        awaitPage("the page says the edit settled it", () -> text("#conflict-message").startsWith("settled: kept edit"),
+                () -> text("#conflict-message"));
+        String second = "SELECT v FROM " + REVIEWED + " WHERE id = 2";
+        Deadlines.await("both sites hold the edited row", WAIT, () -> "edited on the page".equals(StackSql.query(stack,
+                "a", second)) && "edited on the page".equals(StackSql.query(stack, "b", second)),
+                () -> StackSql.quietly(stack, "b", second));
+        for (String site : List.of("a", "b")) {
+            Deadlines.await("no parked conflict left at " + site + " after the edit", WAIT, () -> "0".equals(
+                    StackSql.query(stack, site, "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'")),
+                    () -> "some left");
+        }
 
         // Dead letters: b's refused change, values hidden, pending; b widens, then it is replayed from the page.
         open("deadletters");
@@ -188,19 +227,20 @@ class ConsoleIT {
     }
 
     private static void parkAConflict() throws Exception {
-        StackSql.execute(stack, "a", "INSERT INTO " + REVIEWED + " VALUES (1, 'start')");
+        StackSql.execute(stack, "a", "INSERT INTO " + REVIEWED + " VALUES (1, 'start'), (2, 'start')");
         awaitValue("start");
+        StackSql.awaitRow(stack, "b", "SELECT count(*) FROM " + REVIEWED + " WHERE id = 2", "1");
         List<String> sinks = List.of(stack.sinkConnector("a", List.of()).name(), stack.sinkConnector("b", List.of())
                 .name());
         StackConnectors.pauseAndAwait(stack, sinks);
-        StackSql.execute(stack, "a", "UPDATE " + REVIEWED + " SET v = 'from a' WHERE id = 1");
-        StackSql.execute(stack, "b", "UPDATE " + REVIEWED + " SET v = 'from b' WHERE id = 1");
+        StackSql.execute(stack, "a", "UPDATE " + REVIEWED + " SET v = 'from a' WHERE id IN (1, 2)");
+        StackSql.execute(stack, "b", "UPDATE " + REVIEWED + " SET v = 'from b' WHERE id IN (1, 2)");
         for (String sink : sinks) {
             stack.rest().resumeConnector(sink);
         }
         for (String site : List.of("a", "b")) {
-            Deadlines.await("site " + site + " parked the conflict", WAIT, () -> !"0".equals(StackSql.query(stack, site,
-                    "SELECT count(*) FROM syncline.conflicts WHERE status = 'parked'")), () -> "not yet");
+            Deadlines.await("site " + site + " parked both conflicts", WAIT, () -> "2".equals(StackSql.query(stack, site,
+                    "SELECT count(DISTINCT pk) FROM syncline.conflicts WHERE status = 'parked'")), () -> "not yet");
         }
     }
 
