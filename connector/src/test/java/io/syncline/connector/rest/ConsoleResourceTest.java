@@ -9,6 +9,7 @@ import io.syncline.core.ColumnValue;
 import io.syncline.core.Dot;
 import io.syncline.core.SiteId;
 import io.syncline.core.VersionVector;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,12 +33,14 @@ class ConsoleResourceTest {
             assertThat(file).as("the page loads nothing from elsewhere").doesNotContain("//").doesNotStartWith("/");
             Response r = console.file(file);
             assertThat(r.getStatus()).as(file).isEqualTo(200);
-            assertThat(r.getMediaType().toString()).isEqualTo(ConsoleResource.FILES.get(file));
+            assertThat(r.getMediaType()).isEqualTo(MediaType.valueOf(ConsoleResource.FILES.get(file)));
             found++;
         }
-        assertThat(found).isEqualTo(ConsoleResource.FILES.size());
+        assertThat(found).as("every other listed file").isEqualTo(ConsoleResource.FILES.size() - 1);
         for (String file : ConsoleResource.FILES.keySet()) {
-            String body = new String((byte[]) console.file(file).getEntity(), StandardCharsets.UTF_8);
+            // SVG's namespace is a name, not an address anything is loaded from.
+            String body = new String((byte[]) console.file(file).getEntity(), StandardCharsets.UTF_8)
+                    .replace("http://www.w3.org/2000/svg", "");
             assertThat(body).as("%s fetches nothing from the internet", file).doesNotContain("http://")
                     .doesNotContain("https://").doesNotContain("//cdn");
         }
