@@ -422,7 +422,8 @@
         }).finally(function () { replay.disabled = false; });
     });
     div.appendChild(el('h3', {}, [s.group + '/' + s.site + ' ', el('span', { cls: 'muted', text: s.topic + ' · '
-      + (s.reachable ? (s.topicExists ? s.total + ' records' : 'nothing set aside') : 'unreadable: ' + s.error) })]));
+      + (s.reachable ? (s.topicExists ? s.total + (s.total === 1 ? ' record' : ' records') : 'nothing set aside')
+        : 'unreadable: ' + s.error) })]));
     var table = el('table', { cls: 'grid deadletters-table' }, [el('thead', {}, [el('tr', {},
       ['time', 'table', 'key', 'op', 'origin', 'dot', 'vector', 'reason', 'held now', 'values']
         .map(function (h) { return el('th', { text: h }); }))])]);
@@ -435,6 +436,10 @@
         el('td', {}, [d.held === true ? badge('applied', 'ok') : d.held === false ? badge('pending', 'warn') : document.createTextNode('—')]),
         valueCell]));
     });
+    if (!(s.deadLetters || []).length) {
+      tb.appendChild(el('tr', {}, [el('td', { colspan: '10', cls: 'muted', text: s.reachable ? 'no refused changes' : s.error })]));
+      replay.disabled = true;
+    }
     table.appendChild(tb);
     div.appendChild(table);
     div.appendChild(replay);

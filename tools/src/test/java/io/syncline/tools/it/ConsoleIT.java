@@ -67,6 +67,10 @@ class ConsoleIT {
         stack.startSync(List.of(REVIEWED, WIDENING), Map.of("conflict.resolver." + REVIEWED, "manual",
                 "apply.ledger.enabled", "true"));
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.list(SCREENSHOTS)) {
+            // Screenshots of an earlier failed run would read as this run's.
+            old.filter(p -> p.getFileName().toString().startsWith("failed-")).forEach(p -> p.toFile().delete());
+        }
         profile = Files.createTempDirectory("syncline-chromium-");
         browser = startChromium(profile);
     }
