@@ -62,7 +62,7 @@ public final class PrometheusText {
             Map.entry("Emitted", "change events the capture shipped"),
             Map.entry("LastCaptureLagMillis", "commit-to-capture lag of the newest captured change"),
             Map.entry("BatchSize", "records per committed apply batch"),
-            Map.entry("ApplyBatchLatencySeconds", "duration of each committed apply batch's database transaction"),
+            Map.entry("ApplyBatchDurationSeconds", "duration of each committed apply batch's database transaction"),
             Map.entry("ApplyLagSeconds", "commit-to-apply lag of each committed batch's newest change"));
 
     private static final String BUCKETS = "HistogramBuckets";

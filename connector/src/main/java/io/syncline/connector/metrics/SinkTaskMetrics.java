@@ -247,17 +247,17 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     }
 
     @Override
-    public Map<String, Long> getApplyBatchLatencySecondsHistogramBuckets() {
+    public Map<String, Long> getApplyBatchDurationSecondsHistogramBuckets() {
         return batchLatencySeconds.cumulativeBuckets();
     }
 
     @Override
-    public double getApplyBatchLatencySecondsHistogramSum() {
+    public double getApplyBatchDurationSecondsHistogramSum() {
         return batchLatencySeconds.sum();
     }
 
     @Override
-    public long getApplyBatchLatencySecondsHistogramCount() {
+    public long getApplyBatchDurationSecondsHistogramCount() {
         return batchLatencySeconds.count();
     }
 

@@ -117,11 +117,11 @@ public interface SinkTaskMetricsMXBean {
     long getBatchSizeHistogramCount();
 
     /** How long each committed batch's database transaction took, in seconds, as Prometheus buckets. */
-    Map<String, Long> getApplyBatchLatencySecondsHistogramBuckets();
+    Map<String, Long> getApplyBatchDurationSecondsHistogramBuckets();
 
-    double getApplyBatchLatencySecondsHistogramSum();
+    double getApplyBatchDurationSecondsHistogramSum();
 
-    long getApplyBatchLatencySecondsHistogramCount();
+    long getApplyBatchDurationSecondsHistogramCount();
 
     /**
      * Per committed batch: its commit time minus the source commit time of its newest change, in

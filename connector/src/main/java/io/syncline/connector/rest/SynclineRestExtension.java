@@ -6,6 +6,7 @@ import io.syncline.conflict.coordinator.CoordinatorPeers;
 import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.Version;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -55,9 +56,11 @@ public class SynclineRestExtension implements ConnectRestExtension {
     private CoordinatorClient client;
     private ExecutorService siteQueries;
     private CoordinatorPeer peer;
+    private URI workerUrl;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        workerUrl = ConnectorOffsets.workerUrl(configs.get("listeners"));
         Object peers = configs.get(COORDINATOR_PEERS);
         Object peerId = configs.get(COORDINATOR_PEER_ID);
         if (peerId != null && !peerId.toString().isBlank()) {
@@ -87,13 +90,14 @@ public class SynclineRestExtension implements ConnectRestExtension {
     public void register(ConnectRestExtensionContext restPluginContext) {
         restPluginContext.configurable().register(new CoordinatorResource(client));
         siteQueries = Executors.newFixedThreadPool(8, daemonThreads());
-        SiteDirectory directory = new SiteDirectory(restPluginContext.clusterState());
+        SiteDirectory directory = new SiteDirectory(restPluginContext.clusterState(), new ConnectorOffsets(workerUrl));
         SiteFanOut fanOut = new SiteFanOut(siteQueries, SITE_DEADLINE);
         restPluginContext.configurable().register(new StatusResource(directory, fanOut,
                 ManagementFactory.getPlatformMBeanServer()));
         restPluginContext.configurable().register(new ConflictsResource(directory, fanOut));
         restPluginContext.configurable().register(new RowsResource(directory, fanOut));
-        restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer()));
+        restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer(),
+                directory, fanOut));
     }
 
     private static ThreadFactory daemonThreads() {

@@ -63,8 +63,8 @@ class PrometheusTextTest {
                 .contains("syncline_sink_batch_size_bucket{" + labels + ",le=\"+Inf\"} 2\n")
                 .contains("syncline_sink_batch_size_sum{" + labels + "} 103.0\n")
                 .contains("syncline_sink_batch_size_count{" + labels + "} 2\n")
-                .contains("# TYPE syncline_sink_apply_batch_latency_seconds histogram\n")
-                .contains("syncline_sink_apply_batch_latency_seconds_count{" + labels + "} 2\n")
+                .contains("# TYPE syncline_sink_apply_batch_duration_seconds histogram\n")
+                .contains("syncline_sink_apply_batch_duration_seconds_count{" + labels + "} 2\n")
                 .doesNotContain("histogram_sum")
                 .doesNotContain("histogram_count");
         // Buckets ascend, +Inf last, so a parser sees them in order.
