@@ -147,7 +147,7 @@ final class SiteDatabase {
         try (Connection c = open()) {
             List<SiteStatus.OffsetStatus> offsets = new ArrayList<>();
             if (consumer != null) {
-                for (OffsetsTable.Position p : OffsetsTable.ofConsumer(c, consumer)) {
+                for (OffsetsTable.Position p : OffsetsTable.ofConsumer(c, engine, consumer)) {
                     offsets.add(new SiteStatus.OffsetStatus(p.topic(), p.partition(), p.nextOffset(), p.epoch(),
                             text(p.updatedAt()), p.ageMillis()));
                 }

@@ -76,9 +76,11 @@ final class WalRetention {
                 + "max_slot_wal_keep_size (" + SynclineSourceConnectorConfig.WAL_MAX_RETAINED_MB + ") while the "
                 + "capture was stopped, and the server freed it, so changes written at this site since then can no "
                 + "longer be read from its log. No row was dropped: they are in the tables and syncline.row_meta. "
-                + "To rejoin: drop the slot (SELECT pg_drop_replication_slot('" + slot + "')), restart this "
-                + "connector (it creates a new slot and captures from now on), then run `syncline repair --mesh "
-                + "FILE --apply` to ship the rows written meanwhile (README, 'WAL retention')";
+                + "To rejoin: stop this connector (PUT /connectors/NAME/stop), drop the slot (SELECT "
+                + "pg_drop_replication_slot('" + slot + "')), delete the connector's offsets (DELETE "
+                + "/connectors/NAME/offsets), resume it (PUT /connectors/NAME/resume: it creates a new slot and "
+                + "captures from now on), then run `syncline repair --mesh FILE --apply` to ship the rows written "
+                + "meanwhile (README, 'WAL retention')";
     }
 
     private static void applyLimit(Connection connection, SynclineSourceConnectorConfig config, long mb)
