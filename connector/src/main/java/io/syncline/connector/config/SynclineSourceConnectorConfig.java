@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of {@code SynclineSourceConnector}: the shared keys plus capture settings. */
 public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig {
@@ -17,6 +18,11 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String CAPTURE_SERVER_ID = "capture.server.id";
     public static final String SCHEMA_HISTORY_BOOTSTRAP_SERVERS = "schema.history.kafka.bootstrap.servers";
+    public static final String WAL_WARN_RETAINED_MB = "wal.warn.retained.mb";
+    public static final String WAL_MAX_RETAINED_MB = "wal.max.retained.mb";
+
+    /** {@link #WAL_MAX_RETAINED_MB}'s default: no limit. */
+    public static final long NO_WAL_LIMIT = -1;
 
     private static final String GROUP_CAPTURE = "Capture";
 
@@ -48,6 +54,18 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
                 "MariaDB only (required there): Kafka bootstrap servers of the topic where the capture keeps the "
                         + "history of table definitions, <sync.group>.schema-history.<site.id>.",
                 GROUP_CAPTURE, ++order, Width.LONG, "Schema history Kafka");
+        def.define(WAL_WARN_RETAINED_MB, Type.LONG, 1024L, ConfigDef.Range.between(1L, 1L << 30), Importance.MEDIUM,
+                "PostgreSQL only: when the capture's replication slot retains more WAL than this (MiB), status, "
+                        + "metrics (syncline_site_slot_retained_warning) and the console warn: the capture is "
+                        + "stopped or behind and the site's disk fills.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "WAL warning (MiB)");
+        def.define(WAL_MAX_RETAINED_MB, Type.LONG, NO_WAL_LIMIT, new WalLimit(), Importance.MEDIUM,
+                "PostgreSQL only, opt-in hard limit: the WAL (MiB) a replication slot may retain before the server "
+                        + "gives up on it. The connector sets the server's max_slot_wal_keep_size to it at start "
+                        + "(ALTER SYSTEM; it applies to every slot of that server). When a stopped capture's slot "
+                        + "passes it, the server frees the WAL and the slot is lost: the source task then fails "
+                        + "and says how to rejoin (README, 'WAL retention'). -1 means no limit.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "WAL hard limit (MiB)");
         return KeyConfig.define(def);
     }
 
@@ -88,8 +106,36 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
         return names().schemaHistoryTopic(siteId().value());
     }
 
+    /** Retained WAL over which status and metrics warn. */
+    public long walWarnRetainedBytes() {
+        return getLong(WAL_WARN_RETAINED_MB) << 20;
+    }
+
+    /** The hard limit on the WAL the slot retains, in MiB; empty without one. */
+    public Optional<Long> walMaxRetainedMb() {
+        long mb = getLong(WAL_MAX_RETAINED_MB);
+        return mb == NO_WAL_LIMIT ? Optional.empty() : Optional.of(mb);
+    }
+
     /** The Debezium topic prefix: names the captured site in Debezium's offsets and metrics. */
     public String capturePrefix() {
         return names().capturePrefix(siteId().value());
+    }
+
+    /** -1, or a size from 1 MiB: 0 would let a slot keep no WAL at all. */
+    private static final class WalLimit implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            long mb = (Long) value;
+            if (mb != NO_WAL_LIMIT && (mb < 1 || mb > 1L << 30)) {
+                throw new ConfigException(name, value, "must be -1 (no limit) or a size in MiB from 1 to "
+                        + (1L << 30));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 or [1,...," + (1L << 30) + "]";
+        }
     }
 }

@@ -23,7 +23,10 @@ import javax.management.openmbean.TabularData;
  * {@code _total}, durations in seconds, one series per task with the labels {@code connector},
  * {@code task}, {@code group} and {@code site}, and per-type, per-rule and per-origin figures as a
  * label of one metric. Every numeric MBean attribute is exported, so a figure added to an MBean
- * shows here without a change.
+ * shows here without a change. Three attributes {@code <Name>HistogramBuckets} (cumulative count
+ * per upper bound), {@code <Name>HistogramSum} and {@code <Name>HistogramCount} are one Prometheus
+ * histogram {@code syncline_<context>_<name>} with its {@code _bucket}, {@code _sum} and
+ * {@code _count} series.
  *
  * <pre>{@code
  * String body = PrometheusText.render(ManagementFactory.getPlatformMBeanServer());
@@ -57,7 +60,14 @@ public final class PrometheusText {
             Map.entry("LagMillis", "commit-to-apply lag of the newest applied change"),
             Map.entry("Captured", "row changes the capture read from the site's log"),
             Map.entry("Emitted", "change events the capture shipped"),
-            Map.entry("LastCaptureLagMillis", "commit-to-capture lag of the newest captured change"));
+            Map.entry("LastCaptureLagMillis", "commit-to-capture lag of the newest captured change"),
+            Map.entry("BatchSize", "records per committed apply batch"),
+            Map.entry("ApplyBatchDurationSeconds", "duration of each committed apply batch's database transaction"),
+            Map.entry("ApplyLagSeconds", "commit-to-apply lag of each committed batch's newest change"));
+
+    private static final String BUCKETS = "HistogramBuckets";
+    private static final String SUM = "HistogramSum";
+    private static final String COUNT = "HistogramCount";
 
     private PrometheusText() {
     }
@@ -113,7 +123,15 @@ public final class PrometheusText {
         for (Map.Entry<String, Object> entry : values.entrySet()) {
             String attribute = entry.getKey();
             Object value = entry.getValue();
-            if (value instanceof Number number) {
+            if (attribute.endsWith(BUCKETS) && value instanceof TabularData table) {
+                String base = attribute.substring(0, attribute.length() - BUCKETS.length());
+                Family family = families.computeIfAbsent("syncline_" + context + "_" + snake(base),
+                        m -> new Family(m, "histogram", HELP.getOrDefault(base, snake(base).replace('_', ' ')), false));
+                family.addHistogram(labels, buckets(table), (Number) values.get(base + SUM),
+                        (Number) values.get(base + COUNT));
+            } else if (attribute.endsWith(SUM) || attribute.endsWith(COUNT)) {
+                continue; // written with its buckets
+            } else if (value instanceof Number number) {
                 family(families, context, attribute, null).add(labels, null, null, number);
             } else if (value instanceof TabularData table) {
                 String base = attribute;
@@ -132,6 +150,19 @@ public final class PrometheusText {
                 }
             }
         }
+    }
+
+    /** The buckets by ascending upper bound, {@code +Inf} last. */
+    private static Map<String, Number> buckets(TabularData table) {
+        Map<Double, Map.Entry<String, Number>> byBound = new TreeMap<>();
+        for (CompositeData row : rows(table.values())) {
+            String bound = String.valueOf(row.get("key"));
+            double sortKey = Histogram.INFINITY.equals(bound) ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+            byBound.put(sortKey, Map.entry(bound, (Number) row.get("value")));
+        }
+        Map<String, Number> out = new LinkedHashMap<>();
+        byBound.values().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     private static List<CompositeData> rows(Collection<?> values) {
@@ -153,6 +184,34 @@ public final class PrometheusText {
         return families.computeIfAbsent(metric, m -> new Family(m, counter ? "counter" : "gauge",
                 HELP.getOrDefault(key, snake(stem).replace('_', ' ') + (attribute == null ? "" : ", by "
                         + snake(attribute.substring(attribute.lastIndexOf("By") + 2)))), millis || timestamp));
+    }
+
+    /**
+     * Gauges that are not MBean attributes (what a site's database says), written in the same
+     * format: one HELP and TYPE per metric, then its samples in the order added.
+     *
+     * <pre>{@code
+     * String text = new PrometheusText.Gauges()
+     *         .add("syncline_site_up", "whether the site's database answered", Map.of("site", "a"), 1)
+     *         .render();
+     * }</pre>
+     */
+    public static final class Gauges {
+        private final Map<String, Family> families = new TreeMap<>();
+
+        /** Adds one sample of gauge {@code metric}; the first sample's {@code help} is the metric's. */
+        public Gauges add(String metric, String help, Map<String, String> labels, Number value) {
+            families.computeIfAbsent(metric, m -> new Family(m, "gauge", help, false))
+                    .add(labels, null, null, value);
+            return this;
+        }
+
+        /** The samples added, as an exposition body; empty without any. */
+        public String render() {
+            StringBuilder out = new StringBuilder();
+            families.values().forEach(family -> family.writeTo(out));
+            return out.toString();
+        }
     }
 
     /** {@code SkippedAsDuplicate} to {@code skipped_as_duplicate}. */
@@ -184,7 +243,21 @@ public final class PrometheusText {
         }
 
         void add(Map<String, String> labels, String extraLabel, String extraValue, Number value) {
-            samples.append(name).append('{');
+            sample(name, labels, extraLabel, extraValue, format(value));
+        }
+
+        void addHistogram(Map<String, String> labels, Map<String, Number> buckets, Number sum, Number count) {
+            for (Map.Entry<String, Number> bucket : buckets.entrySet()) {
+                sample(name + "_bucket", labels, "le", bucket.getKey(), Long.toString(bucket.getValue().longValue()));
+            }
+            double total = sum == null ? Double.NaN : sum.doubleValue();
+            sample(name + "_sum", labels, null, null, Double.isNaN(total) ? "NaN" : Double.toString(total));
+            sample(name + "_count", labels, null, null, Long.toString(count == null ? 0 : count.longValue()));
+        }
+
+        private void sample(String series, Map<String, String> labels, String extraLabel, String extraValue,
+                String value) {
+            samples.append(series).append('{');
             boolean first = true;
             for (Map.Entry<String, String> label : labels.entrySet()) {
                 first = appendLabel(samples, first, label.getKey(), label.getValue());
@@ -192,7 +265,7 @@ public final class PrometheusText {
             if (extraLabel != null) {
                 appendLabel(samples, first, extraLabel, extraValue);
             }
-            samples.append("} ").append(format(value)).append('\n');
+            samples.append("} ").append(value).append('\n');
         }
 
         private String format(Number value) {

@@ -65,6 +65,11 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
     private final LongAccumulator maxLatencyMillis = new LongAccumulator(Math::max, 0);
     private final AtomicLong lagMillis = new AtomicLong(-1);
     private final AtomicLong lastBatchTimeMillis = new AtomicLong();
+    private final Histogram batchSizes = new Histogram(1, 4, 16, 64, 256, 1_024, 4_096, 16_384);
+    private final Histogram batchLatencySeconds = new Histogram(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+            0.25, 0.5, 1, 2.5, 5, 10);
+    private final Histogram lagSeconds = new Histogram(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+            30, 60, 300);
     private double meanLatencyMillis;
     private boolean latencySeen;
 
@@ -192,7 +197,10 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
      */
     public void batchApplied(ApplyResult result, List<LoggedConflict> logged, List<ChangeEvent> events, int records,
             long startedNanos) {
-        long latency = Math.max(0, (nanoTime.getAsLong() - startedNanos) / 1_000_000);
+        long latencyNanos = Math.max(0, nanoTime.getAsLong() - startedNanos);
+        long latency = latencyNanos / 1_000_000;
+        batchSizes.observe(records);
+        batchLatencySeconds.observe(latencyNanos / 1e9);
         long now = clock.millis();
         applied.add(result.applied());
         skippedByVector.add(result.skipped());
@@ -211,7 +219,9 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
             newestCommitMicros = Math.max(newestCommitMicros, event.commitTimeMicros());
         }
         if (newestCommitMicros > 0) {
-            lagMillis.set(Math.max(0, now - newestCommitMicros / 1000));
+            long lag = Math.max(0, now - newestCommitMicros / 1000);
+            lagMillis.set(lag);
+            lagSeconds.observe(lag / 1000.0);
         }
         lastBatchTimeMillis.set(now);
         rate.record(result.applied() + result.skipped() + result.conflicts() + result.rejected().size());
@@ -219,6 +229,51 @@ public final class SinkTaskMetrics extends TaskMetrics implements SinkTaskMetric
             byType.computeIfAbsent(conflict.type().label(), t -> new LongAdder()).increment();
             byRule.computeIfAbsent(conflict.rule(), r -> new LongAdder()).increment();
         }
+    }
+
+    @Override
+    public Map<String, Long> getBatchSizeHistogramBuckets() {
+        return batchSizes.cumulativeBuckets();
+    }
+
+    @Override
+    public double getBatchSizeHistogramSum() {
+        return batchSizes.sum();
+    }
+
+    @Override
+    public long getBatchSizeHistogramCount() {
+        return batchSizes.count();
+    }
+
+    @Override
+    public Map<String, Long> getApplyBatchDurationSecondsHistogramBuckets() {
+        return batchLatencySeconds.cumulativeBuckets();
+    }
+
+    @Override
+    public double getApplyBatchDurationSecondsHistogramSum() {
+        return batchLatencySeconds.sum();
+    }
+
+    @Override
+    public long getApplyBatchDurationSecondsHistogramCount() {
+        return batchLatencySeconds.count();
+    }
+
+    @Override
+    public Map<String, Long> getApplyLagSecondsHistogramBuckets() {
+        return lagSeconds.cumulativeBuckets();
+    }
+
+    @Override
+    public double getApplyLagSecondsHistogramSum() {
+        return lagSeconds.sum();
+    }
+
+    @Override
+    public long getApplyLagSecondsHistogramCount() {
+        return lagSeconds.count();
     }
 
     @Override

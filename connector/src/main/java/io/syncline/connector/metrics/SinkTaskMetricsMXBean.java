@@ -108,4 +108,28 @@ public interface SinkTaskMetricsMXBean {
 
     /** Resolved conflict-log entries deleted by the retention ({@code conflicts.retention.ms/rows}). */
     long getConflictsPurged();
+
+    /** Records per committed batch: cumulative count per upper bound ({@code +Inf} last), as Prometheus buckets. */
+    Map<String, Long> getBatchSizeHistogramBuckets();
+
+    double getBatchSizeHistogramSum();
+
+    long getBatchSizeHistogramCount();
+
+    /** How long each committed batch's database transaction took, in seconds, as Prometheus buckets. */
+    Map<String, Long> getApplyBatchDurationSecondsHistogramBuckets();
+
+    double getApplyBatchDurationSecondsHistogramSum();
+
+    long getApplyBatchDurationSecondsHistogramCount();
+
+    /**
+     * Per committed batch: its commit time minus the source commit time of its newest change, in
+     * seconds, as Prometheus buckets.
+     */
+    Map<String, Long> getApplyLagSecondsHistogramBuckets();
+
+    double getApplyLagSecondsHistogramSum();
+
+    long getApplyLagSecondsHistogramCount();
 }

@@ -5,9 +5,11 @@ import io.syncline.core.HybridClock;
 import io.syncline.core.RowId;
 import io.syncline.core.apply.ApplyLedgerTable;
 import io.syncline.core.apply.ConflictsTable;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.apply.OffsetsTable;
 import io.syncline.core.apply.RowMetaTable;
 import io.syncline.core.apply.RowVersion;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -41,12 +43,20 @@ final class SiteDatabase {
               FROM pg_replication_slots WHERE slot_name = ?""";
 
     static {
-        // The worker may call the extension before any Syncline task loaded the driver in this plugin's loader.
+        // The worker may call the extension before any Syncline task loaded the drivers in this plugin's loader.
         try {
             Class.forName("org.postgresql.Driver", true, SiteDatabase.class.getClassLoader());
+            Class.forName("org.mariadb.jdbc.Driver", true, SiteDatabase.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError("the PostgreSQL driver is missing from the Syncline plugin: " + e);
+            throw new ExceptionInInitializerError("a JDBC driver is missing from the Syncline plugin: " + e);
         }
+    }
+
+    /**
+     * The site's capture, as its source connector names it: PostgreSQL's replication slot, the
+     * connector (a MariaDB capture's binlog position is its stored offset), and the warning levels.
+     */
+    record Capture(String slot, String connector, long warnBytes) {
     }
 
     private final String jdbcUrl;
@@ -55,17 +65,21 @@ final class SiteDatabase {
     private final String password;
     private final String consumer;
     private final boolean ledger;
-    private final String slot;
+    private final Engine engine;
+    private final Capture capture;
+    private final ConnectorOffsets connectorOffsets;
 
-    private SiteDatabase(String jdbcUrl, String address, String user, String password, String consumer,
-            boolean ledger, String slot) {
+    private SiteDatabase(Engine engine, String jdbcUrl, String address, String user, String password, String consumer,
+            boolean ledger, Capture capture, ConnectorOffsets connectorOffsets) {
+        this.engine = engine;
+        this.capture = capture;
+        this.connectorOffsets = connectorOffsets;
         this.jdbcUrl = jdbcUrl;
         this.address = address;
         this.user = user;
         this.password = password;
         this.consumer = consumer;
         this.ledger = ledger;
-        this.slot = slot;
     }
 
     /**
@@ -74,8 +88,18 @@ final class SiteDatabase {
      * @param slot the source's replication slot, null without a source
      */
     static SiteDatabase of(SynclineConnectorConfig config, String consumer, boolean ledger, String slot) {
-        return new SiteDatabase(config.jdbcUrl(), config.hostname() + ":" + config.port() + "/" + config.dbname(),
-                config.user(), config.password().value(), consumer, ledger, slot);
+        return of(config, consumer, ledger, slot == null ? null : new Capture(slot, null, Long.MAX_VALUE), null);
+    }
+
+    /**
+     * @param capture the site's capture, null without a source connector
+     * @param connectorOffsets where a MariaDB capture's position is read, null for none
+     */
+    static SiteDatabase of(SynclineConnectorConfig config, String consumer, boolean ledger, Capture capture,
+            ConnectorOffsets connectorOffsets) {
+        return new SiteDatabase(config.engine(), config.jdbcUrl(), config.hostname() + ":" + config.port() + "/"
+                + config.dbname(), config.user(), config.password().value(), consumer, ledger, capture,
+                connectorOffsets);
     }
 
     /** host:port/database, for people. */
@@ -101,12 +125,18 @@ final class SiteDatabase {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "syncline-rest");
-        props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MILLIS
-                + (readOnly ? " -c default_transaction_read_only=on" : ""));
+        if (engine == Engine.MARIADB) {
+            // MariaDB Connector/J counts its timeouts in milliseconds; the socket timeout bounds every statement.
+            props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS * 1000));
+            props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS * 1000));
+        } else {
+            props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+            props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+            props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+            props.setProperty("ApplicationName", "syncline-rest");
+            props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MILLIS
+                    + (readOnly ? " -c default_transaction_read_only=on" : ""));
+        }
         Connection c = DriverManager.getConnection(jdbcUrl, props);
         c.setReadOnly(readOnly);
         return c;
@@ -117,7 +147,7 @@ final class SiteDatabase {
         try (Connection c = open()) {
             List<SiteStatus.OffsetStatus> offsets = new ArrayList<>();
             if (consumer != null) {
-                for (OffsetsTable.Position p : OffsetsTable.ofConsumer(c, consumer)) {
+                for (OffsetsTable.Position p : OffsetsTable.ofConsumer(c, engine, consumer)) {
                     offsets.add(new SiteStatus.OffsetStatus(p.topic(), p.partition(), p.nextOffset(), p.epoch(),
                             text(p.updatedAt()), p.ageMillis()));
                 }
@@ -131,24 +161,80 @@ final class SiteDatabase {
                 conflicts += count.count();
             }
             Long applied = ledger ? ApplyLedgerTable.count(c) : null;
-            SiteStatus.CaptureStatus capture = null;
-            if (slot != null) {
-                try (PreparedStatement ps = c.prepareStatement(SLOT)) {
-                    ps.setString(1, slot);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            capture = new SiteStatus.CaptureStatus(slot, true, rs.getBoolean(1), rs.getString(2),
-                                    rs.getObject(3, Long.class), rs.getObject(4, Long.class), rs.getString(5));
-                        } else {
-                            capture = new SiteStatus.CaptureStatus(slot, false, false, null, null);
-                        }
-                    }
-                }
-            }
-            return SiteStatus.DatabaseStatus.reachable(address, applied, conflicts, byType, byRule, offsets, capture);
+            SiteStatus.CaptureStatus slotStatus = capture != null && engine == Engine.POSTGRES ? slot(c) : null;
+            SiteStatus.BinlogStatus binlog = capture != null && engine == Engine.MARIADB ? binlog(c) : null;
+            return SiteStatus.DatabaseStatus.reachable(address, applied, conflicts, byType, byRule, offsets, slotStatus,
+                    binlog);
         } catch (SQLException e) {
             return SiteStatus.DatabaseStatus.unreachable(address, describe(e));
         }
+    }
+
+    private SiteStatus.CaptureStatus slot(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SLOT)) {
+            ps.setString(1, capture.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new SiteStatus.CaptureStatus(capture.slot(), true, rs.getBoolean(1), rs.getString(2),
+                            rs.getObject(3, Long.class), rs.getObject(4, Long.class), rs.getString(5),
+                            capture.warnBytes());
+                }
+                return new SiteStatus.CaptureStatus(capture.slot(), false, false, null, null, null, null,
+                        capture.warnBytes());
+            }
+        }
+    }
+
+    /**
+     * The server's binary logs against the capture's stored position; without a readable position
+     * (no offset yet, or the worker's REST API cannot be read) only the server's side is filled.
+     */
+    private SiteStatus.BinlogStatus binlog(Connection c) throws SQLException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SHOW BINARY LOGS"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sizes.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        String serverFile = null;
+        Long serverPosition = null;
+        try (PreparedStatement ps = c.prepareStatement("SHOW MASTER STATUS"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                serverFile = rs.getString(1);
+                serverPosition = rs.getLong(2);
+            }
+        }
+        Optional<ConnectorOffsets.BinlogPosition> at;
+        try {
+            at = connectorOffsets == null ? Optional.empty() : connectorOffsets.binlog(capture.connector());
+        } catch (IOException e) {
+            at = Optional.empty();
+        }
+        if (at.isEmpty()) {
+            return new SiteStatus.BinlogStatus(null, null, serverFile, serverPosition, null, null, capture.warnBytes());
+        }
+        ConnectorOffsets.BinlogPosition position = at.get();
+        boolean present = sizes.containsKey(position.file());
+        Long behind = present ? binlogBehind(sizes, position, serverFile, serverPosition) : null;
+        return new SiteStatus.BinlogStatus(position.file(), position.position(), serverFile, serverPosition, behind,
+                present, capture.warnBytes());
+    }
+
+    /** Binlog bytes from the capture's position to the server's: the rest of its file and every later one. */
+    static long binlogBehind(Map<String, Long> sizes, ConnectorOffsets.BinlogPosition at, String serverFile,
+            Long serverPosition) {
+        long behind = 0;
+        boolean after = false;
+        for (Map.Entry<String, Long> log : sizes.entrySet()) {
+            long size = log.getKey().equals(serverFile) && serverPosition != null ? serverPosition : log.getValue();
+            if (log.getKey().equals(at.file())) {
+                behind += Math.max(0, size - at.position());
+                after = true;
+            } else if (after) {
+                behind += size;
+            }
+        }
+        return behind;
     }
 
     /** The site's generated keys as {@code keys} reads them from the catalog. */

@@ -36,9 +36,16 @@ final class SiteDirectory {
     }
 
     private final ConnectClusterState cluster;
+    private final ConnectorOffsets connectorOffsets;
 
     SiteDirectory(ConnectClusterState cluster) {
+        this(cluster, null);
+    }
+
+    /** @param connectorOffsets where MariaDB captures' binlog positions are read; null for none */
+    SiteDirectory(ConnectClusterState cluster, ConnectorOffsets connectorOffsets) {
         this.cluster = cluster;
+        this.connectorOffsets = connectorOffsets;
     }
 
     /** Every site with a Syncline connector, ordered by group then site id; {@code group} null for all. */
@@ -67,7 +74,7 @@ final class SiteDirectory {
         }
         List<Site> sites = new ArrayList<>();
         for (Builder b : byId.values()) {
-            sites.add(b.build());
+            sites.add(b.build(connectorOffsets));
         }
         return sites;
     }
@@ -130,7 +137,7 @@ final class SiteDirectory {
             this.site = site;
         }
 
-        Site build() {
+        Site build(ConnectorOffsets connectorOffsets) {
             connectors.sort(Comparator.comparing((SiteStatus.ConnectorStatus c) -> c.type().equals("source") ? 0 : 1)
                     .thenComparing(SiteStatus.ConnectorStatus::name));
             SynclineSinkConnectorConfig sink = null;
@@ -155,7 +162,9 @@ final class SiteDirectory {
                     : Optional.of(SiteDatabase.of(database,
                             sink == null ? null : sinkConfig.get("name"),
                             sink != null && sink.ledgerEnabled(),
-                            source == null ? null : source.slotName()));
+                            source == null ? null : new SiteDatabase.Capture(source.slotName(),
+                                    sourceConfig.get("name"), source.walWarnRetainedBytes()),
+                            connectorOffsets));
             Optional<SiteKeys> keys = source == null ? Optional.empty() : keysOf(source);
             return new Site(group, site, List.copyOf(connectors), db,
                     problems.isEmpty() ? null : String.join("; ", problems), keys);

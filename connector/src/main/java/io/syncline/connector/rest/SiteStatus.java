@@ -54,13 +54,51 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
      * The capture's replication slot; {@code exists=false} when it is not (yet) created.
      * {@code behindBytes}: WAL written since the capture's confirmed position; {@code retainedBytes}: WAL
      * the slot keeps on the site's disk (from its restart position); {@code walStatus}: PostgreSQL's
-     * {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved}, {@code lost}).
+     * {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved}, {@code lost});
+     * {@code warnRetainedBytes}: the source connector's {@code wal.warn.retained.mb}, null if unknown.
      */
     record CaptureStatus(String slot, boolean exists, boolean active, String confirmedFlushLsn, Long behindBytes,
-            Long retainedBytes, String walStatus) {
+            Long retainedBytes, String walStatus, Long warnRetainedBytes) {
 
         CaptureStatus(String slot, boolean exists, boolean active, String confirmedFlushLsn, Long behindBytes) {
-            this(slot, exists, active, confirmedFlushLsn, behindBytes, null, null);
+            this(slot, exists, active, confirmedFlushLsn, behindBytes, null, null, null);
+        }
+
+        /** What an operator must look at, or null: a lost slot, or more WAL retained than the warning level. */
+        String warning() {
+            if ("lost".equals(walStatus)) {
+                return "replication slot " + slot + " is lost: the server freed WAL the capture still needed "
+                        + "(max_slot_wal_keep_size); rejoin the site (README, 'WAL retention')";
+            }
+            if (retainedBytes != null && warnRetainedBytes != null && retainedBytes > warnRetainedBytes) {
+                return "replication slot " + slot + " retains " + (retainedBytes >> 20) + " MiB of WAL (over "
+                        + (warnRetainedBytes >> 20) + " MiB)" + (active ? ": the capture is behind"
+                        : ": the capture is not reading it (connector stopped?)") + "; the site's disk fills";
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A MariaDB site's binary log against its capture's position: the capture's file and position
+     * (its stored Connect offset; null before its first), the server's current ones, the binlog bytes
+     * between them, and whether the capture's file is still on the server ({@code false}: purged,
+     * the capture cannot resume from it).
+     */
+    record BinlogStatus(String captureFile, Long capturePosition, String serverFile, Long serverPosition,
+            Long behindBytes, Boolean captureFilePresent, Long warnBehindBytes) {
+
+        String warning() {
+            if (Boolean.FALSE.equals(captureFilePresent)) {
+                return "binlog file " + captureFile + " the capture resumes from is gone from the server (purged by "
+                        + "binlog_expire_logs_seconds or PURGE BINARY LOGS): the capture cannot resume; rejoin the "
+                        + "site (README, 'WAL retention')";
+            }
+            if (behindBytes != null && warnBehindBytes != null && behindBytes > warnBehindBytes) {
+                return "the capture is " + (behindBytes >> 20) + " MiB of binlog behind the server (over "
+                        + (warnBehindBytes >> 20) + " MiB)";
+            }
+            return null;
         }
     }
 
@@ -70,12 +108,17 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
      */
     record DatabaseStatus(String address, boolean reachable, String error, Long applied, long conflicts,
             Map<String, Long> conflictsByType, Map<String, Long> conflictsByRule, List<OffsetStatus> offsets,
-            CaptureStatus capture) {
+            CaptureStatus capture, BinlogStatus binlog) {
 
         static DatabaseStatus reachable(String address, Long applied, long conflicts, Map<String, Long> byType,
                 Map<String, Long> byRule, List<OffsetStatus> offsets, CaptureStatus capture) {
+            return reachable(address, applied, conflicts, byType, byRule, offsets, capture, null);
+        }
+
+        static DatabaseStatus reachable(String address, Long applied, long conflicts, Map<String, Long> byType,
+                Map<String, Long> byRule, List<OffsetStatus> offsets, CaptureStatus capture, BinlogStatus binlog) {
             return new DatabaseStatus(address, true, null, applied, conflicts, sorted(byType), sorted(byRule),
-                    List.copyOf(offsets), capture);
+                    List.copyOf(offsets), capture, binlog);
         }
 
         private static Map<String, Long> sorted(Map<String, Long> counts) {
@@ -83,7 +126,7 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
         }
 
         static DatabaseStatus unreachable(String address, String error) {
-            return new DatabaseStatus(address, false, error, null, 0, Map.of(), Map.of(), List.of(), null);
+            return new DatabaseStatus(address, false, error, null, 0, Map.of(), Map.of(), List.of(), null, null);
         }
 
         /** The age of the newest stored offset: how long ago the sink last committed a batch. */
@@ -98,11 +141,39 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
                 && database != null && database.reachable();
     }
 
+    /** What needs an operator: a connector or task not RUNNING, an unreachable database, WAL or binlog trouble. */
+    List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (ConnectorStatus c : connectors) {
+            if (!RUNNING.equals(c.state())) {
+                out.add(c.type() + " connector " + c.name() + " is " + c.state());
+            }
+            for (TaskStatus t : c.tasks()) {
+                if (!RUNNING.equals(t.state())) {
+                    out.add(c.type() + " task " + c.name() + "/" + t.id() + " is " + t.state()
+                            + (t.trace() == null ? "" : ": " + t.trace()));
+                }
+            }
+        }
+        if (database != null && !database.reachable()) {
+            out.add("database " + database.address() + " does not answer: " + database.error());
+        } else if (database != null) {
+            if (database.capture() != null && database.capture().warning() != null) {
+                out.add(database.capture().warning());
+            }
+            if (database.binlog() != null && database.binlog().warning() != null) {
+                out.add(database.binlog().warning());
+            }
+        }
+        return out;
+    }
+
     Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("group", group);
         json.put("site", site);
         json.put("running", running());
+        json.put("warnings", warnings());
         List<Map<String, Object>> connectorList = new ArrayList<>();
         for (ConnectorStatus c : connectors) {
             Map<String, Object> cj = new LinkedHashMap<>();
@@ -180,9 +251,25 @@ record SiteStatus(String group, String site, List<ConnectorStatus> connectors, D
             capture.put("behindBytes", cap.behindBytes());
             capture.put("retainedBytes", cap.retainedBytes());
             capture.put("walStatus", cap.walStatus());
+            capture.put("warnRetainedBytes", cap.warnRetainedBytes());
+            capture.put("warning", cap.warning());
             json.put("capture", capture);
         } else {
             json.put("capture", null);
+        }
+        if (known && database.binlog() != null) {
+            BinlogStatus log = database.binlog();
+            Map<String, Object> binlog = new LinkedHashMap<>();
+            binlog.put("captureFile", log.captureFile());
+            binlog.put("capturePosition", log.capturePosition());
+            binlog.put("serverFile", log.serverFile());
+            binlog.put("serverPosition", log.serverPosition());
+            binlog.put("behindBytes", log.behindBytes());
+            binlog.put("captureFilePresent", log.captureFilePresent());
+            binlog.put("warning", log.warning());
+            json.put("binlog", binlog);
+        } else {
+            json.put("binlog", null);
         }
         json.put("keys", known ? keys.orElse(null) : null);
         Map<String, Object> metrics = new LinkedHashMap<>();

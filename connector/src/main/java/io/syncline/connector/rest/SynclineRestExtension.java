@@ -7,6 +7,7 @@ import io.syncline.conflict.coordinator.CoordinatorTuning;
 import io.syncline.connector.config.Version;
 import io.syncline.connector.deadletter.KafkaSettings;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,9 +64,11 @@ public class SynclineRestExtension implements ConnectRestExtension {
     private KafkaSettings kafka;
     private ExecutorService siteQueries;
     private CoordinatorPeer peer;
+    private URI workerUrl;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        workerUrl = ConnectorOffsets.workerUrl(configs.get("listeners"));
         try {
             kafka = KafkaSettings.fromWorkerConfig(configs);
         } catch (IllegalArgumentException e) {
@@ -100,13 +103,14 @@ public class SynclineRestExtension implements ConnectRestExtension {
     public void register(ConnectRestExtensionContext restPluginContext) {
         restPluginContext.configurable().register(new CoordinatorResource(client));
         siteQueries = Executors.newFixedThreadPool(8, daemonThreads());
-        SiteDirectory directory = new SiteDirectory(restPluginContext.clusterState());
+        SiteDirectory directory = new SiteDirectory(restPluginContext.clusterState(), new ConnectorOffsets(workerUrl));
         SiteFanOut fanOut = new SiteFanOut(siteQueries, SITE_DEADLINE);
         restPluginContext.configurable().register(new StatusResource(directory, fanOut,
                 ManagementFactory.getPlatformMBeanServer()));
         restPluginContext.configurable().register(new ConflictsResource(directory, fanOut));
         restPluginContext.configurable().register(new RowsResource(directory, fanOut));
-        restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer()));
+        restPluginContext.configurable().register(new MetricsResource(ManagementFactory.getPlatformMBeanServer(),
+                directory, fanOut));
         restPluginContext.configurable().register(new DeadLettersResource(directory, fanOut,
                 restPluginContext.clusterState(), kafka));
         restPluginContext.configurable().register(new BacklogResource(directory, kafka));

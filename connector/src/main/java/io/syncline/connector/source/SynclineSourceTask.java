@@ -66,6 +66,7 @@ public class SynclineSourceTask extends SourceTask {
         siteId = config.siteId().value();
         pairing = new ChangePairing(config.siteId(), config.engine() == Engine.POSTGRES);
         chain = new AckChain();
+        WalRetention.check(config);
         if (config.engine() == Engine.POSTGRES) {
             preparePublication(config);
         }

@@ -145,4 +145,42 @@ class SiteStatusTest {
         assertThat(StatusResource.render(List.of(a), now)).containsEntry("running", true);
         assertThat(StatusResource.render(List.of(), now)).containsEntry("running", false);
     }
+
+    @Test
+    void aSlotRetainingMoreThanTheWarningLevelOrLostIsAWarning() throws Exception {
+        SiteStatus.CaptureStatus stopped = new SiteStatus.CaptureStatus("syncline_orders_a", true, false, "0/1", 5L << 20,
+                3L << 20, "reserved", 2L << 20);
+        SiteStatus status = new SiteStatus("orders", "a",
+                List.of(connector("orders-a-source", "source", "STOPPED")),
+                SiteStatus.DatabaseStatus.reachable("db-a:5432/site_a", null, 0, Map.of(), Map.of(), List.of(),
+                        stopped), Optional.empty(), Optional.empty());
+
+        JsonNode json = JSON.readTree(JSON.writeValueAsString(status.toJson()));
+
+        assertThat(json.path("capture").path("warnRetainedBytes").asLong()).isEqualTo(2L << 20);
+        assertThat(json.path("capture").path("warning").asText()).contains("retains 3 MiB of WAL (over 2 MiB)")
+                .contains("not reading it");
+        assertThat(json.path("warnings").toString()).contains("source connector orders-a-source is STOPPED")
+                .contains("retains 3 MiB");
+        assertThat(new SiteStatus.CaptureStatus("s", true, false, "0/1", 1L, 1L, "lost", 1L << 30).warning())
+                .contains("is lost");
+        assertThat(new SiteStatus.CaptureStatus("s", true, true, "0/1", 1L, 1L, "reserved", 1L << 30).warning())
+                .isNull();
+    }
+
+    @Test
+    void aMariaDbSiteShowsItsBinlogDistanceAndAPurgedFileIsAWarning() throws Exception {
+        SiteStatus.BinlogStatus purged = new SiteStatus.BinlogStatus("mariadb-bin.000001", 400L,
+                "mariadb-bin.000003", 900L, null, false, 1L << 30);
+        SiteStatus status = new SiteStatus("orders", "c", List.of(connector("orders-c-source", "source", "RUNNING",
+                "RUNNING")), SiteStatus.DatabaseStatus.reachable("db-c:3306/site_c", null, 0, Map.of(), Map.of(),
+                List.of(), null, purged), Optional.empty(), Optional.empty());
+
+        JsonNode json = JSON.readTree(JSON.writeValueAsString(status.toJson()));
+
+        assertThat(json.path("binlog").path("captureFile").asText()).isEqualTo("mariadb-bin.000001");
+        assertThat(json.path("binlog").path("captureFilePresent").asBoolean(true)).isFalse();
+        assertThat(json.path("binlog").path("warning").asText()).contains("gone from the server");
+        assertThat(json.path("warnings")).hasSize(1);
+    }
 }

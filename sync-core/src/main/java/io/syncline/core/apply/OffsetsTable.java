@@ -89,6 +89,13 @@ public final class OffsetsTable {
                    (EXTRACT(EPOCH FROM clock_timestamp() - updated_at) * 1000)::bigint
               FROM syncline.offsets WHERE consumer = ? ORDER BY topic, kafka_partition""";
 
+    /** The same for MariaDB; its timestamp(6) is read as epoch milliseconds, free of the session's time zone. */
+    private static final String OF_CONSUMER_MARIADB = """
+            SELECT topic, kafka_partition, next_offset, epoch,
+                   CAST(ROUND(UNIX_TIMESTAMP(updated_at) * 1000) AS SIGNED),
+                   CAST(ROUND((UNIX_TIMESTAMP(NOW(6)) - UNIX_TIMESTAMP(updated_at)) * 1000) AS SIGNED)
+              FROM syncline.offsets WHERE consumer = ? ORDER BY topic, kafka_partition""";
+
     private OffsetsTable() {
     }
 
@@ -153,16 +160,29 @@ public final class OffsetsTable {
 
     /** Every position a consumer stored or claimed, by topic and partition (PostgreSQL). */
     public static List<Position> ofConsumer(Connection connection, String consumer) throws SQLException {
+        return ofConsumer(connection, Engine.POSTGRES, consumer);
+    }
+
+    /** Every position a consumer stored or claimed, by topic and partition, at a site of {@code engine}. */
+    public static List<Position> ofConsumer(Connection connection, Engine engine, String consumer) throws SQLException {
         List<Position> positions = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(OF_CONSUMER)) {
+        boolean mariaDb = engine == Engine.MARIADB;
+        try (PreparedStatement ps = connection.prepareStatement(mariaDb ? OF_CONSUMER_MARIADB : OF_CONSUMER)) {
             ps.setString(1, consumer);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long next = rs.getLong(3);
                     Long nextOffset = rs.wasNull() ? null : next;
-                    OffsetDateTime updated = rs.getObject(5, OffsetDateTime.class);
-                    positions.add(new Position(rs.getString(1), rs.getInt(2), nextOffset, rs.getLong(4),
-                            updated == null ? null : updated.toInstant(), rs.getLong(6)));
+                    Instant updated;
+                    if (mariaDb) {
+                        long millis = rs.getLong(5);
+                        updated = rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+                    } else {
+                        OffsetDateTime at = rs.getObject(5, OffsetDateTime.class);
+                        updated = at == null ? null : at.toInstant();
+                    }
+                    positions.add(new Position(rs.getString(1), rs.getInt(2), nextOffset, rs.getLong(4), updated,
+                            rs.getLong(6)));
                 }
             }
         }

@@ -258,9 +258,23 @@ final class StatusCommand {
                 }
                 if (walStatus.equals("unreserved") || walStatus.equals("lost")) {
                     parts.add("WARNING: the slot's WAL is " + walStatus + " (max_slot_wal_keep_size)"
-                            + (walStatus.equals("lost") ? ": the capture cannot resume; re-seed the site with syncline join"
+                            + (walStatus.equals("lost") ? ": the capture cannot resume; drop the slot, restart the source "
+                                    + "connector, then run syncline repair --apply (README, 'WAL retention')"
                                     : ": it is about to be removed"));
                 }
+            }
+        }
+        JsonNode binlog = site.path("binlog");
+        if (binlog.isObject()) {
+            parts.add("binlog: server at " + binlog.path("serverFile").asText("?") + ":"
+                    + binlog.path("serverPosition").asText("?") + (binlog.path("captureFile").isTextual()
+                            ? ", capture at " + binlog.path("captureFile").asText() + ":"
+                                    + binlog.path("capturePosition").asText()
+                                    + (binlog.path("behindBytes").isNumber()
+                                            ? ", " + binlog.path("behindBytes").asLong() + " bytes behind" : "")
+                            : ", capture position unknown"));
+            if (binlog.path("warning").isTextual()) {
+                parts.add("WARNING: " + binlog.path("warning").asText());
             }
         }
         JsonNode sink = site.path("metrics").path("sink");
