@@ -165,10 +165,14 @@
         });
         connectors.appendChild(line);
       });
-      var cap = s.capture;
+      var cap = s.capture, log = s.binlog;
       var capText = cap ? (cap.slot + (cap.exists ? (cap.active ? ' active' : ' inactive') : ' missing') + ', retains '
-        + bytes(cap.retainedBytes) + (cap.walStatus ? ' (' + cap.walStatus + ')' : '')) : null;
-      var row = el('tr', { 'data-site': s.site, 'data-running': String(s.running) }, [
+        + bytes(cap.retainedBytes) + (cap.walStatus ? ' (' + cap.walStatus + ')' : ''))
+        : log ? ('binlog ' + (log.captureFile || '?') + ':' + (log.capturePosition === null ? '?' : log.capturePosition)
+          + ', ' + bytes(log.behindBytes) + ' behind ' + (log.serverFile || '?')
+          + (log.captureFilePresent === false ? ', FILE PURGED' : '')) : null;
+      var row = el('tr', { 'data-site': s.site, 'data-running': String(s.running),
+        'data-retained-bytes': cap && cap.retainedBytes !== null ? String(cap.retainedBytes) : '' }, [
         cell(s.group), cell(s.site),
         el('td', {}, [badge(s.running ? 'RUNNING' : 'NOT RUNNING', s.running ? 'RUNNING' : 'bad')]),
         cell((s.database && s.database.address || '') + (s.database && !s.database.reachable ? ' — ' + (s.database.error || 'unreachable') : '')),
@@ -211,6 +215,7 @@
     var addr = (s.database && s.database.address) || '';
     var src = (s.connectors || []).filter(function (c) { return c.type === 'source'; })[0];
     if (s.capture) { return 'PostgreSQL'; }
+    if (s.binlog) { return 'MariaDB'; }
     return src ? 'MariaDB/MySQL' : (addr ? 'database' : '?');
   }
 
@@ -225,12 +230,18 @@
     if (state.status && state.status.error) { list.push(['bad', 'status: ' + state.status.error]); }
     sites.forEach(function (s) {
       var id = siteId(s);
-      if (s.database && !s.database.reachable) { list.push(['bad', id + ': database unreachable — ' + (s.database.error || '')]); }
+      // What the worker itself warns about (connectors or tasks not running, a database that does not
+      // answer, slot or binlog retention) comes first; a worker too old to say is checked here.
+      var server = Array.isArray(s.warnings);
+      (s.warnings || []).forEach(function (w) {
+        list.push([/lost|gone|FAILED|does not answer|UNASSIGNED/.test(w) ? 'bad' : 'warn', id + ': ' + w]);
+      });
+      if (!server && s.database && !s.database.reachable) { list.push(['bad', id + ': database unreachable — ' + (s.database.error || '')]); }
       (s.connectors || []).forEach(function (c) {
-        if (c.state !== 'RUNNING') { list.push(['bad', id + ': connector ' + c.name + ' is ' + c.state + (c.trace ? ' — ' + c.trace : '')]); }
+        if (!server && c.state !== 'RUNNING') { list.push(['bad', id + ': connector ' + c.name + ' is ' + c.state + (c.trace ? ' — ' + c.trace : '')]); }
         if ((c.tasks || []).length === 0) { list.push(['bad', id + ': connector ' + c.name + ' has no tasks']); }
         (c.tasks || []).forEach(function (t) {
-          if (t.state !== 'RUNNING') { list.push(['bad', id + ': task ' + c.name + '-' + t.id + ' is ' + t.state + (t.trace ? ' — ' + t.trace : '')]); }
+          if (!server && t.state !== 'RUNNING') { list.push(['bad', id + ': task ' + c.name + '-' + t.id + ' is ' + t.state + (t.trace ? ' — ' + t.trace : '')]); }
         });
       });
       if (s.lagMillis !== null && s.lagMillis > threshold('lag-threshold')) { list.push(['warn', id + ': lag ' + duration(s.lagMillis)]); }
@@ -239,10 +250,12 @@
       var cap = s.capture;
       if (cap) {
         if (!cap.exists) { list.push(['bad', id + ': replication slot ' + cap.slot + ' does not exist']); }
-        if (cap.retainedBytes !== null && cap.retainedBytes > threshold('wal-threshold') * 1024 * 1024) {
+        // The source's wal.warn.retained.mb when the status knows it (its warning above), else the page's field.
+        var walLimit = cap.warnRetainedBytes ? cap.warnRetainedBytes : threshold('wal-threshold') * 1024 * 1024;
+        if (cap.retainedBytes !== null && cap.retainedBytes !== undefined && cap.retainedBytes > walLimit && !cap.warning) {
           list.push(['warn', id + ': slot ' + cap.slot + ' retains ' + bytes(cap.retainedBytes) + ' of WAL' + (cap.active ? '' : ' (capture not connected)')]);
         }
-        if (cap.walStatus === 'unreserved' || cap.walStatus === 'lost') {
+        if ((cap.walStatus === 'unreserved' || cap.walStatus === 'lost') && !cap.warning) {
           list.push(['bad', id + ': slot ' + cap.slot + ' WAL status is ' + cap.walStatus]);
         }
       }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -40,7 +41,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * for a person and a change site b refused: the page shows every site running and a lag chart that
  * keeps updating, lists the conflict with both versions; settling it from the page (keeping one
  * version, or a row edited on the page) brings every site's database to that version, and replaying the dead letter from the page (once the site
- * can hold it) applies it exactly once, even when replayed twice. A screenshot of each screen goes to
+ * can hold it) applies it exactly once, even when replayed twice; a stopped capture's growing WAL
+ * shows as a warning. A screenshot of each screen goes to
  * {@code target/console-screenshots/}.
  */
 class ConsoleIT {
@@ -228,6 +230,31 @@ class ConsoleIT {
                 () -> text("#row-verdict") + " " + text("#row-table-result"));
         screenshot("rows");
         assertThat(stack.failures()).isEmpty();
+
+        // Warnings: a's capture stopped while a writes; the WAL its slot keeps rises past the source's level.
+        String sourceA = stack.sourceConnector("a", List.of(REVIEWED, WIDENING)).name();
+        Map<String, String> warnAt8 = new HashMap<>(stack.sourceConnector("a", List.of(REVIEWED, WIDENING)).config());
+        warnAt8.put("wal.warn.retained.mb", "8");
+        stack.rest().putConnectorConfig(sourceA, warnAt8);
+        Deadlines.await(sourceA + " runs again with its new config", WAIT,
+                () -> "RUNNING".equals(stack.rest().connectorState(sourceA)), () -> "not yet");
+        open("mesh");
+        awaitPage("a's retained WAL shown", () -> retained("a") >= 0, () -> text("#sites-table"));
+        long before = retained("a");
+        stack.rest().stopConnector(sourceA);
+        execute("a", "CREATE TABLE public.wal_filler (pad text)");
+        execute("a", "INSERT INTO public.wal_filler SELECT repeat(md5(g::text), 32) FROM generate_series(1, 24000) g");
+        awaitPage("the page warns of a's stopped capture and the WAL it leaves behind", () -> retained("a")
+                > before + (16L << 20) && text("#warnings").contains("is STOPPED")
+                && text("#warnings").contains("of WAL (over 8 MiB)"), () -> text("#warnings") + " " + retained("a"));
+        screenshot("warnings");
+    }
+
+    /** The WAL site {@code site}'s slot retains as the mesh table shows it, -1 while not shown. */
+    private static long retained(String site) {
+        String bytes = browser.findElement(By.cssSelector("#sites-table tbody tr[data-site='" + site + "']"))
+                .getAttribute("data-retained-bytes");
+        return bytes == null || bytes.isEmpty() ? -1 : Long.parseLong(bytes);
     }
 
     private static void parkAConflict() throws Exception {
