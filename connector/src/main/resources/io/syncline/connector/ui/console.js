@@ -239,7 +239,7 @@
       if (!server && s.database && !s.database.reachable) { list.push(['bad', id + ': database unreachable — ' + (s.database.error || '')]); }
       (s.connectors || []).forEach(function (c) {
         if (!server && c.state !== 'RUNNING') { list.push(['bad', id + ': connector ' + c.name + ' is ' + c.state + (c.trace ? ' — ' + c.trace : '')]); }
-        if ((c.tasks || []).length === 0) { list.push(['bad', id + ': connector ' + c.name + ' has no tasks']); }
+        if (c.state === 'RUNNING' && (c.tasks || []).length === 0) { list.push(['bad', id + ': connector ' + c.name + ' has no tasks']); }
         (c.tasks || []).forEach(function (t) {
           if (!server && t.state !== 'RUNNING') { list.push(['bad', id + ': task ' + c.name + '-' + t.id + ' is ' + t.state + (t.trace ? ' — ' + t.trace : '')]); }
         });
