@@ -122,6 +122,13 @@
       var a = (sites.length === 2 ? Math.PI : -Math.PI / 2) + 2 * Math.PI * i / Math.max(1, sites.length);
       return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
     });
+    // The drawing's own size: as tall as the sites need, whatever their number.
+    var xs = pos.map(function (p) { return p[0]; }), ys = pos.map(function (p) { return p[1]; });
+    if (pos.length) {
+      var x0 = Math.min.apply(null, xs) - 100, y0 = Math.min.apply(null, ys) - 45;
+      svg.setAttribute('viewBox', x0 + ' ' + y0 + ' ' + (Math.max.apply(null, xs) - x0 + 100) + ' '
+        + (Math.max.apply(null, ys) - y0 + 45));
+    }
     for (var i = 0; i < sites.length; i++) {
       for (var j = i + 1; j < sites.length; j++) {
         if (sites[i].group !== sites[j].group) { continue; }
