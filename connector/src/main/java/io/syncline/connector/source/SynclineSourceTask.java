@@ -67,8 +67,9 @@ public class SynclineSourceTask extends SourceTask {
         pairing = new ChangePairing(config.siteId(), config.engine() == Engine.POSTGRES);
         chain = new AckChain();
         WalRetention.check(config);
+        boolean filterOrigin = false;
         if (config.engine() == Engine.POSTGRES) {
-            preparePublication(config);
+            filterOrigin = preparePublication(config);
         }
         stamps = new TransactionStamps(appliedOffsets(config));
         transactionTopic = CaptureSettings.transactionTopic(config);
@@ -77,15 +78,24 @@ public class SynclineSourceTask extends SourceTask {
             case MARIADB -> new MariaDbConnectorTask();
         };
         capture.initialize(context);
-        capture.start(CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix())));
+        Map<String, String> debezium = CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix()));
+        if (filterOrigin) {
+            // PostgreSQL 16+: the walsender skips what the site's sinks applied (ApplyOrigin) instead of sending it.
+            debezium.put("slot.stream.params", "origin=none");
+        }
+        capture.start(debezium);
         metrics = SourceTaskMetrics.register(props.getOrDefault("name", config.capturePrefix()), config.syncGroup(),
                 config.siteId().value());
         LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
                 config.tables().size(), topic);
     }
 
-    /** Creates or updates the publication the capture reads (PostgreSQL; see {@link PostgresPublication}). */
-    private static void preparePublication(SynclineSourceConnectorConfig config) {
+    /**
+     * Creates or updates the publication the capture reads (PostgreSQL; see {@link PostgresPublication}).
+     *
+     * @return whether the server filters changes by origin (PostgreSQL 16 and later)
+     */
+    private static boolean preparePublication(SynclineSourceConnectorConfig config) {
         try (Connection connection = config.connect()) {
             boolean filtered = PostgresPublication.ensure(connection, config.publicationName(), config.tables());
             if (!filtered) {
@@ -94,6 +104,11 @@ public class SynclineSourceTask extends SourceTask {
                         + "(it installs schema version 6) to let the server filter them", config.siteId(),
                         config.publicationName());
             }
+            boolean byOrigin = connection.getMetaData().getDatabaseMajorVersion() >= 16;
+            LOG.info("Site {} runs PostgreSQL {}: {}", config.siteId(), connection.getMetaData()
+                    .getDatabaseProductVersion(), byOrigin ? "the capture reads with origin=none, so the server "
+                    + "never sends what Syncline applied here" : "the capture drops what Syncline applied here itself");
+            return byOrigin;
         } catch (SQLException e) {
             throw new ConnectException("site " + config.siteId() + ": could not create or update publication "
                     + config.publicationName() + " (SQLSTATE " + e.getSQLState() + ": " + e.getMessage()
