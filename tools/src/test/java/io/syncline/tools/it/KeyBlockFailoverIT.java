@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Key blocks across coordinator failovers: three coordinator peers as separate processes, several
  * allocators asking for blocks of one sequence at once, each retrying a failed request with its
- * request id until a deadline; the leader is killed ({@code kill -9}) twice in the middle. Every
+ * request id until a deadline; the leader is killed ({@code kill -9}) twice in the middle. The
+ * allocators' operation timeout is short (250 ms), so a failover makes them give up on calls whose
+ * entry may still commit, and ask again with the same id. Every
  * allocation succeeds, no value is in two blocks, and the coordinator recorded exactly the blocks the
  * allocators received (a retry got its block back, none was wasted).
  *
@@ -43,6 +45,7 @@ class KeyBlockFailoverIT {
     private static final int ALLOCATORS = 4;
     private static final int PER_ALLOCATOR = 60;
     private static final Duration ALLOCATION_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration OPERATION_TIMEOUT = Duration.ofMillis(250);
 
     @Test
     void killingTheLeaderDuringAllocationHandsOutNoValueTwiceAndEveryAllocationSucceeds() throws Exception {
@@ -60,7 +63,7 @@ class KeyBlockFailoverIT {
                 Random random = new Random(seed + a);
                 allocators.add(pool.submit(() -> {
                     try (CoordinatorClient client = CoordinatorClient.connect(peers.peersSpec(), Clock.systemUTC(),
-                            Duration.ofSeconds(2))) {
+                            OPERATION_TIMEOUT)) {
                         for (int i = 0; i < PER_ALLOCATOR; i++) {
                             String requestId = site + "/" + i;
                             long size = 1 + random.nextInt(1_000);
@@ -107,6 +110,8 @@ class KeyBlockFailoverIT {
                     .containsExactlyElementsOf(Collections.unmodifiableList(blocks));
             System.out.printf("KeyBlockFailoverIT seed %d: %d blocks, %d values, disjoint; %d requests retried%n",
                     seed, blocks.size(), blocks.stream().mapToLong(KeyBlock::size).sum(), retried.get());
+            assertThat(retried.get()).as("requests asked again with their id during the failovers (seed %d)", seed)
+                    .isPositive();
         }
     }
 
