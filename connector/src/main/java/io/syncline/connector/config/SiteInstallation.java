@@ -2,6 +2,7 @@ package io.syncline.connector.config;
 
 import io.syncline.core.site.KeyBlockSource;
 import io.syncline.core.site.KeyBlockUnavailableException;
+import io.syncline.core.site.KeyKind;
 import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
@@ -56,6 +57,12 @@ public final class SiteInstallation {
     public static void installKeys(SynclineConnectorConfig config) {
         if (config.keyPlan().isEmpty()) {
             return;
+        }
+        if (config.keyPlan().get().kind() == KeyKind.COORDINATOR_BLOCKS) {
+            // Only the source task tops blocks up; standalone capture runs without it.
+            throw new ConnectException("site " + config.siteId() + ": keys.kind=coordinator-blocks needs the source "
+                    + "connector's background top-up, which syncline run (standalone) does not run; use "
+                    + "keys.kind=interleaved there");
         }
         try (Connection connection = config.connect()) {
             installKeys(config, connection, KeyBlockSource.NONE);
