@@ -9,6 +9,8 @@ import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.apply.Engine;
 import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.site.KeyKind;
+import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.PostgresPublication;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -51,6 +53,7 @@ public class SynclineSourceTask extends SourceTask {
     private String siteId;
     private long emitted;
     private SourceTaskMetrics metrics;
+    private KeyBlockTopUp keyBlocks;
 
     @Override
     public String version() {
@@ -84,10 +87,20 @@ public class SynclineSourceTask extends SourceTask {
             debezium.put("slot.stream.params", "origin=none");
         }
         capture.start(debezium);
+        startKeyBlockTopUp(config);
         metrics = SourceTaskMetrics.register(props.getOrDefault("name", config.capturePrefix()), config.syncGroup(),
                 config.siteId().value());
         LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
                 config.tables().size(), topic);
+    }
+
+    /** With {@code keys.kind=coordinator-blocks}: moves sequences to their next block before they run out. */
+    private void startKeyBlockTopUp(SynclineSourceConnectorConfig config) {
+        KeyPlan plan = config.keyPlan().orElseThrow();
+        if (plan.kind() == KeyKind.COORDINATOR_BLOCKS) {
+            keyBlocks = KeyBlockTopUp.start(config, plan, CoordinatorKeyBlocks.connect(config.coordinatorPeers(),
+                    config.syncGroup(), config.siteId().value(), config.keyBlockCheckInterval()));
+        }
     }
 
     /**
@@ -288,6 +301,9 @@ public class SynclineSourceTask extends SourceTask {
     public void stop() {
         if (metrics != null) {
             metrics.close();
+        }
+        if (keyBlocks != null) {
+            keyBlocks.close();
         }
         if (capture != null) {
             capture.stop();

@@ -206,6 +206,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Map<String, SiteServer> siteServers;
     /** The sink settings of {@link #startSync}, for sites that join later. */
     private final Map<String, String> syncSinkSettings = new LinkedHashMap<>();
+    /** The source settings of {@link #startSync}, for sites that join later. */
+    private final Map<String, String> syncSourceSettings = new LinkedHashMap<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
             Map<String, SiteServer> sites, CoordinatorCluster coordinator, ProcessParts processes,
@@ -532,14 +534,25 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Like {@link #startSync(List, Map)}, with extra sink settings for some sites. */
     public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides,
             Map<String, Map<String, String>> perSiteSinkOverrides) {
+        return startSync(tableNames, sinkOverrides, perSiteSinkOverrides, Map.of());
+    }
+
+    /**
+     * Like {@link #startSync(List, Map, Map)}, with extra settings for every source connector (e.g.
+     * {@code keys.kind=coordinator-blocks}; the coordinator's peers are set for them as for the sinks).
+     */
+    public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides,
+            Map<String, Map<String, String>> perSiteSinkOverrides, Map<String, String> sourceOverrides) {
         long startedAt = System.nanoTime();
         List<String> names = new ArrayList<>();
         Map<String, String> sinkSettings = new LinkedHashMap<>();
         coordinatorPeers().ifPresent(peers -> sinkSettings.put("coordinator.peers", peers));
         sinkSettings.putAll(sinkOverrides);
         syncSinkSettings.putAll(sinkSettings);
+        coordinatorPeers().ifPresent(peers -> syncSourceSettings.put(KeyConfig.COORDINATOR_PEERS, peers));
+        syncSourceSettings.putAll(sourceOverrides);
         for (String siteId : sites.keySet()) {
-            ConnectorTemplate source = sourceConnector(siteId, tableNames);
+            ConnectorTemplate source = sourceConnector(siteId, tableNames).with(syncSourceSettings);
             ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkSettings)
                     .with(perSiteSinkOverrides.getOrDefault(siteId, Map.of()));
             rest().putConnectorConfig(source.name(), source.config());
@@ -575,7 +588,7 @@ public final class EmbeddedStack implements AutoCloseable {
         PostgresServer server = PostgresServer.start(workDir.resolve("site-" + siteId), "site_" + siteId);
         siteServers.put(siteId, server);
         List<TableRef> refs = tables.stream().map(TableRef::parse).toList();
-        ConnectorTemplate source = sourceConnector(siteId, tables);
+        ConnectorTemplate source = sourceConnector(siteId, tables).with(syncSourceSettings);
         ConnectorTemplate sink = sinkConnector(siteId, tables).with(syncSinkSettings);
         SiteJoin.Result result;
         try (Connection target = server.connect(); Connection from = site(donor).connect()) {
