@@ -11,11 +11,13 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The installed PostgreSQL server programs, run as the {@code postgres} OS user when this JVM
- * runs as root (the server refuses to run as root).
+ * The PostgreSQL server programs, run as the {@code postgres} OS user when this JVM runs as root
+ * (the server refuses to run as root): an installed server ({@code /usr/lib/postgresql/<major>}, as
+ * Debian installs it), or the one bundled on the classpath ({@link BundledPostgres}, e.g. 17 from
+ * Maven Central), unpacked once per machine.
  *
  * <pre>{@code
- * PostgresBinaries bin = PostgresBinaries.find();
+ * PostgresBinaries bin = PostgresBinaries.find(17);
  * bin.run(Duration.ofSeconds(60), "initdb", "-D", dataDir.toString());
  * }</pre>
  */
@@ -42,9 +44,35 @@ final class PostgresBinaries {
     static PostgresBinaries find() {
         Path binDir = newestUnderInstallRoot()
                 .or(PostgresBinaries::fromPgConfig)
+                .or(() -> BundledPostgres.onClasspath().map(BundledPostgres::binDir))
                 .orElseThrow(() -> new IllegalStateException("no PostgreSQL server found (no initdb in "
                         + INSTALL_ROOT + "/*/bin nor in pg_config --bindir); install the postgresql package"));
         return new PostgresBinaries(binDir, FOLDERS.asRoot());
+    }
+
+    /**
+     * Finds a server of one major version: installed under {@code /usr/lib/postgresql/<major>}, else
+     * the bundled one if it is that version; {@code 0} means {@link #find()}.
+     *
+     * @throws IllegalStateException if there is none, saying what to install
+     */
+    static PostgresBinaries find(int major) {
+        if (major == 0) {
+            return find();
+        }
+        Path installed = INSTALL_ROOT.resolve(Integer.toString(major)).resolve("bin");
+        if (Files.isExecutable(installed.resolve("initdb"))) {
+            return new PostgresBinaries(installed, FOLDERS.asRoot());
+        }
+        Optional<BundledPostgres> bundled = BundledPostgres.onClasspath();
+        if (bundled.isPresent() && bundled.get().major() == major) {
+            return new PostgresBinaries(bundled.get().binDir(), FOLDERS.asRoot());
+        }
+        throw new IllegalStateException("no PostgreSQL " + major + " server: none installed in " + installed
+                + (bundled.isPresent() ? " and the bundled one is " + bundled.get().version()
+                        + " (build with -Dpostgres.bundled.version=" + major + ".x.y, e.g. -Ppostgres16)"
+                        : " and none is bundled on the classpath")
+                + "; install postgresql-" + major + " or choose another version");
     }
 
     Path binDir() {

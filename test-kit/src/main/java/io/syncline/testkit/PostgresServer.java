@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -71,13 +72,23 @@ public final class PostgresServer implements SiteServer {
      *     message holds the server's log and nothing is left running
      */
     public static PostgresServer start(Path workDir, String database) {
+        return start(workDir, database, 0);
+    }
+
+    /**
+     * Like {@link #start(Path, String)}, with a server of major version {@code major} (installed, or
+     * bundled on the classpath: see {@link BundledPostgres}); {@code 0} for the newest installed.
+     *
+     * @throws IllegalStateException if there is no server of that version; the message says what to install
+     */
+    public static PostgresServer start(Path workDir, String database, int major) {
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(database, "database");
         if (database.isBlank()) {
             throw new IllegalArgumentException("database was blank, must name the database to create");
         }
         long startedAt = System.nanoTime();
-        PostgresBinaries binaries = PostgresBinaries.find();
+        PostgresBinaries binaries = PostgresBinaries.find(major);
         Path instanceDir = PostgresBinaries.FOLDERS.create(workDir, "postgres-");
         Path socketDir = instanceDir.toAbsolutePath().toString().length() <= MAX_SOCKET_DIR_LENGTH
                 ? instanceDir
@@ -97,6 +108,18 @@ public final class PostgresServer implements SiteServer {
                 server.host(), server.port, EmbeddedKafka.elapsedMillis(startedAt), database, USER,
                 binaries.binDir(), server.dataDir());
         return server;
+    }
+
+    /** The server's major version, e.g. {@code 17}, as it reports it. */
+    public int majorVersion() {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10_000;
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " does not say its version: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** {@code postgres}. */

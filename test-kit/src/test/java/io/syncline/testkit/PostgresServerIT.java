@@ -41,6 +41,22 @@ class PostgresServerIT {
     }
 
     @Test
+    void startsTheBundledServerOfAnotherMajorVersionBesideTheInstalledOne() throws Exception {
+        int bundled = BundledPostgres.onClasspath().orElseThrow().major();
+        try (PostgresServer server = PostgresServer.start(workDir, "shop", bundled);
+             Connection connection = server.connect()) {
+            assertThat(server.majorVersion()).isEqualTo(bundled);
+            assertThat(single(connection, "SHOW wal_level")).isEqualTo("logical");
+            // The capture's plugin is there, and the filters Syncline uses on 16 and later work.
+            single(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot('probe', 'pgoutput')");
+            single(connection, "SELECT count(*) FROM pg_logical_slot_peek_binary_changes('probe', NULL, NULL, "
+                    + "'proto_version', '1', 'publication_names', 'none', 'origin', 'none', 'messages', 'true')");
+        }
+        assertThatThrownBy(() -> PostgresServer.start(workDir, "shop", 9))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no PostgreSQL 9 server");
+    }
+
+    @Test
     void refusesWrongPassword() {
         try (PostgresServer server = PostgresServer.start(workDir, "shop")) {
             assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), server.user(), "not-the-password"))

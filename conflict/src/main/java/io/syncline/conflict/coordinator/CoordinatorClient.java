@@ -181,6 +181,35 @@ public final class CoordinatorClient implements AutoCloseable {
         return ((CoordinatorReply.FrontierMap) read(new CoordinatorQuery.Frontiers(group))).frontiers();
     }
 
+    /**
+     * Allocates the next block of {@code blockSize} values of {@code sequence}'s value space for
+     * {@code site}, above {@code floor} and above every block handed out for the sequence before.
+     * Asking again with the same {@code requestId} returns the same block: retry a call that failed
+     * with {@link CoordinatorUnavailableException} with the id it had, and no block is wasted or
+     * handed out twice.
+     *
+     * @throws CoordinatorException if the value space above the floor is used up
+     * @throws CoordinatorUnavailableException if no majority answered in time
+     */
+    public KeyBlock allocateKeyBlock(String group, String sequence, String site, long blockSize, long floor,
+            String requestId) {
+        CoordinatorReply reply = submit(new CoordinatorCommand.AllocateKeyBlock(group, sequence, site, blockSize,
+                floor, requestId));
+        if (reply instanceof CoordinatorReply.BlockAllocated b) {
+            return b.block();
+        }
+        if (reply instanceof CoordinatorReply.NoBlock n) {
+            throw new CoordinatorException("no key block for site " + site + ": " + n.reason()
+                    + "; widen the column's type or reset the sequence's value space");
+        }
+        throw unexpected(reply);
+    }
+
+    /** Every block handed out for {@code sequence} of {@code group}, at every site, in value order. */
+    public List<KeyBlock> keyBlocks(String group, String sequence) {
+        return ((CoordinatorReply.KeyBlockList) read(new CoordinatorQuery.KeyBlocks(group, sequence))).blocks();
+    }
+
     /** Asks every peer for its view, at most about a second each; a peer that does not answer is unreachable. */
     public CoordinatorStatus status() {
         Map<String, Future<PeerStatus>> asked = new LinkedHashMap<>();

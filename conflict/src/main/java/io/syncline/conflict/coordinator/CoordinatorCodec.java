@@ -33,11 +33,13 @@ final class CoordinatorCodec {
     private static final byte REGISTER_SITE = 4;
     private static final byte DECIDE = 5;
     private static final byte REPORT_FRONTIER = 6;
+    private static final byte ALLOCATE_KEY_BLOCK = 7;
 
     private static final byte Q_LEASES = 11;
     private static final byte Q_SITES = 12;
     private static final byte Q_DECISION = 13;
     private static final byte Q_FRONTIERS = 14;
+    private static final byte Q_KEY_BLOCKS = 15;
 
     private static final byte R_GRANTED = 21;
     private static final byte R_REFUSED = 22;
@@ -46,10 +48,13 @@ final class CoordinatorCodec {
     private static final byte R_RELEASED = 25;
     private static final byte R_ACCEPTED = 26;
     private static final byte R_DECIDED = 27;
+    private static final byte R_BLOCK_ALLOCATED = 28;
+    private static final byte R_NO_BLOCK = 29;
     private static final byte R_LEASE_LIST = 31;
     private static final byte R_SITE_LIST = 32;
     private static final byte R_RECORDED_DECISION = 33;
     private static final byte R_FRONTIER_MAP = 34;
+    private static final byte R_KEY_BLOCK_LIST = 35;
 
     /** A message that is not a well-formed command, query or reply of this format. */
     static final class MalformedMessageException extends IllegalArgumentException {
@@ -96,6 +101,14 @@ final class CoordinatorCodec {
                 string(out, f.group());
                 string(out, f.site());
                 string(out, f.versionVector());
+            } else if (command instanceof CoordinatorCommand.AllocateKeyBlock a) {
+                out.writeByte(ALLOCATE_KEY_BLOCK);
+                string(out, a.group());
+                string(out, a.sequence());
+                string(out, a.site());
+                out.writeLong(a.blockSize());
+                out.writeLong(a.floor());
+                string(out, a.requestId());
             } else {
                 throw new IllegalArgumentException("not a coordinator command: " + command);
             }
@@ -116,6 +129,8 @@ final class CoordinatorCodec {
                 case REGISTER_SITE -> new CoordinatorCommand.RegisterSite(site(in));
                 case DECIDE -> new CoordinatorCommand.Decide(string(in), string(in), string(in));
                 case REPORT_FRONTIER -> new CoordinatorCommand.ReportFrontier(string(in), string(in), string(in));
+                case ALLOCATE_KEY_BLOCK -> new CoordinatorCommand.AllocateKeyBlock(string(in), string(in), string(in),
+                        in.readLong(), in.readLong(), string(in));
                 default -> throw new IllegalArgumentException("unknown command type " + type);
             };
         });
@@ -135,6 +150,10 @@ final class CoordinatorCodec {
             } else if (query instanceof CoordinatorQuery.Frontiers f) {
                 out.writeByte(Q_FRONTIERS);
                 string(out, f.group());
+            } else if (query instanceof CoordinatorQuery.KeyBlocks k) {
+                out.writeByte(Q_KEY_BLOCKS);
+                string(out, k.group());
+                string(out, k.sequence());
             } else {
                 throw new IllegalArgumentException("not a coordinator query: " + query);
             }
@@ -150,6 +169,7 @@ final class CoordinatorCodec {
                 case Q_SITES -> new CoordinatorQuery.Sites();
                 case Q_DECISION -> new CoordinatorQuery.Decision(string(in), string(in));
                 case Q_FRONTIERS -> new CoordinatorQuery.Frontiers(string(in));
+                case Q_KEY_BLOCKS -> new CoordinatorQuery.KeyBlocks(string(in), string(in));
                 default -> throw new IllegalArgumentException("unknown query type " + type);
             };
         });
@@ -202,6 +222,18 @@ final class CoordinatorCodec {
                     string(out, e.getKey());
                     string(out, e.getValue());
                 }
+            } else if (reply instanceof CoordinatorReply.BlockAllocated b) {
+                out.writeByte(R_BLOCK_ALLOCATED);
+                keyBlock(out, b.block());
+            } else if (reply instanceof CoordinatorReply.NoBlock b) {
+                out.writeByte(R_NO_BLOCK);
+                string(out, b.reason());
+            } else if (reply instanceof CoordinatorReply.KeyBlockList l) {
+                out.writeByte(R_KEY_BLOCK_LIST);
+                out.writeInt(l.blocks().size());
+                for (KeyBlock block : l.blocks()) {
+                    keyBlock(out, block);
+                }
             } else {
                 throw new IllegalArgumentException("not a coordinator reply: " + reply);
             }
@@ -245,6 +277,16 @@ final class CoordinatorCodec {
                     }
                     yield new CoordinatorReply.FrontierMap(frontiers);
                 }
+                case R_BLOCK_ALLOCATED -> new CoordinatorReply.BlockAllocated(keyBlock(in));
+                case R_NO_BLOCK -> new CoordinatorReply.NoBlock(string(in));
+                case R_KEY_BLOCK_LIST -> {
+                    int n = count(in);
+                    List<KeyBlock> blocks = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        blocks.add(keyBlock(in));
+                    }
+                    yield new CoordinatorReply.KeyBlockList(blocks);
+                }
                 default -> throw new IllegalArgumentException("unknown reply type " + type);
             };
         });
@@ -261,6 +303,19 @@ final class CoordinatorCodec {
 
     static PartitionLease lease(DataInput in) throws IOException {
         return new PartitionLease(string(in), string(in), in.readInt(), string(in), in.readLong(), in.readLong());
+    }
+
+    static void keyBlock(DataOutput out, KeyBlock block) throws IOException {
+        string(out, block.group());
+        string(out, block.sequence());
+        string(out, block.site());
+        out.writeLong(block.start());
+        out.writeLong(block.end());
+        string(out, block.requestId());
+    }
+
+    static KeyBlock keyBlock(DataInput in) throws IOException {
+        return new KeyBlock(string(in), string(in), string(in), in.readLong(), in.readLong(), string(in));
     }
 
     static void site(DataOutput out, SiteRecord site) throws IOException {

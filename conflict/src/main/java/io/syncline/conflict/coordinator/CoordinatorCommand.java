@@ -95,4 +95,33 @@ public sealed interface CoordinatorCommand {
             }
         }
     }
+
+    /**
+     * Hand {@code site} the next {@code blockSize} values of {@code sequence}'s value space: the
+     * block starts above both {@code floor} (the largest value the site's sequence or column holds)
+     * and every block handed out before for the sequence, at any site, so blocks never overlap. A
+     * request with a {@code requestId} seen before for the sequence gets the block recorded for it
+     * again, so a retry (after a timeout or a leader change) neither wastes nor duplicates a block.
+     */
+    record AllocateKeyBlock(String group, String sequence, String site, long blockSize, long floor,
+            String requestId) implements CoordinatorCommand {
+        /** Most values one block may hold. */
+        public static final long MAX_BLOCK_SIZE = 1_000_000_000L;
+
+        /** Checks every field. */
+        public AllocateKeyBlock {
+            Checks.text("group", group);
+            Checks.text("sequence", sequence);
+            Checks.text("site", site);
+            Checks.text("requestId", requestId);
+            if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+                throw new IllegalArgumentException("blockSize was " + blockSize + ", must be between 1 and "
+                        + MAX_BLOCK_SIZE);
+            }
+            if (floor < 0) {
+                throw new IllegalArgumentException("floor of sequence " + sequence + " was " + floor
+                        + ", must be >= 0");
+            }
+        }
+    }
 }

@@ -33,4 +33,12 @@ sealed interface CoordinatorQuery {
             Checks.text("group", group);
         }
     }
+
+    /** Every block handed out for a sequence of a group, in value order. */
+    record KeyBlocks(String group, String sequence) implements CoordinatorQuery {
+        public KeyBlocks {
+            Checks.text("group", group);
+            Checks.text("sequence", sequence);
+        }
+    }
 }

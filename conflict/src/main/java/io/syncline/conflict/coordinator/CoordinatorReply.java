@@ -61,4 +61,19 @@ sealed interface CoordinatorReply {
             frontiers = Collections.unmodifiableSortedMap(new TreeMap<>(frontiers));
         }
     }
+
+    /** A key block was allocated (or, for a request id seen before, the block recorded for it). */
+    record BlockAllocated(KeyBlock block) implements CoordinatorReply {
+    }
+
+    /** No block could be allocated: the value space above the floor is used up. */
+    record NoBlock(String reason) implements CoordinatorReply {
+    }
+
+    /** Answer to {@link CoordinatorQuery.KeyBlocks}, in value order. */
+    record KeyBlockList(List<KeyBlock> blocks) implements CoordinatorReply {
+        public KeyBlockList {
+            blocks = List.copyOf(blocks);
+        }
+    }
 }

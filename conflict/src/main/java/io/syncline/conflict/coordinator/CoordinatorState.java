@@ -19,7 +19,9 @@ import java.util.TreeMap;
 final class CoordinatorState {
 
     private static final int SNAPSHOT_MAGIC = 0x53594e43; // "SYNC"
-    private static final int SNAPSHOT_VERSION = 1;
+    /** Version 2 added key blocks; version 1 snapshots (without them) still load. */
+    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION_WITHOUT_BLOCKS = 1;
 
     record PartitionKey(String group, String site, int partition) implements Comparable<PartitionKey> {
         private static final Comparator<PartitionKey> ORDER = Comparator.comparing(PartitionKey::group)
@@ -59,6 +61,8 @@ final class CoordinatorState {
     private final TreeMap<Pair, SiteRecord> sites = new TreeMap<>();
     private final TreeMap<Pair, String> decisions = new TreeMap<>();
     private final TreeMap<Pair, String> frontiers = new TreeMap<>();
+    /** Per (group, sequence): the blocks handed out, by their first value. */
+    private final TreeMap<Pair, TreeMap<Long, KeyBlock>> blocks = new TreeMap<>();
 
     CoordinatorReply apply(CoordinatorCommand command) {
         if (command instanceof CoordinatorCommand.Acquire a) {
@@ -76,6 +80,8 @@ final class CoordinatorState {
         } else if (command instanceof CoordinatorCommand.ReportFrontier f) {
             frontiers.put(new Pair(f.group(), f.site()), f.versionVector());
             return new CoordinatorReply.Accepted();
+        } else if (command instanceof CoordinatorCommand.AllocateKeyBlock a) {
+            return allocate(a);
         }
         throw new IllegalArgumentException("not a coordinator command: " + command);
     }
@@ -123,6 +129,29 @@ final class CoordinatorState {
         return new CoordinatorReply.Released(true);
     }
 
+    private CoordinatorReply allocate(CoordinatorCommand.AllocateKeyBlock a) {
+        TreeMap<Long, KeyBlock> of = blocks.computeIfAbsent(new Pair(a.group(), a.sequence()), k -> new TreeMap<>());
+        for (KeyBlock earlier : of.values()) {
+            if (earlier.requestId().equals(a.requestId())) {
+                return new CoordinatorReply.BlockAllocated(earlier);
+            }
+        }
+        long highest = of.isEmpty() ? 0 : of.lastEntry().getValue().end();
+        long above = Math.max(highest, a.floor());
+        if (above == Long.MAX_VALUE) {
+            if (of.isEmpty()) {
+                blocks.remove(new Pair(a.group(), a.sequence()));
+            }
+            return new CoordinatorReply.NoBlock("sequence " + a.sequence() + " of group " + a.group()
+                    + " has no values left above " + above);
+        }
+        long start = above + 1;
+        long end = start - 1 > Long.MAX_VALUE - a.blockSize() ? Long.MAX_VALUE : start - 1 + a.blockSize();
+        KeyBlock block = new KeyBlock(a.group(), a.sequence(), a.site(), start, end, a.requestId());
+        of.put(start, block);
+        return new CoordinatorReply.BlockAllocated(block);
+    }
+
     CoordinatorReply query(CoordinatorQuery query) {
         if (query instanceof CoordinatorQuery.Leases l) {
             return new CoordinatorReply.LeaseList(leases(l.group()));
@@ -138,6 +167,9 @@ final class CoordinatorState {
                 }
             });
             return new CoordinatorReply.FrontierMap(of);
+        } else if (query instanceof CoordinatorQuery.KeyBlocks k) {
+            TreeMap<Long, KeyBlock> of = blocks.get(new Pair(k.group(), k.sequence()));
+            return new CoordinatorReply.KeyBlockList(of == null ? List.of() : List.copyOf(of.values()));
         }
         throw new IllegalArgumentException("not a coordinator query: " + query);
     }
@@ -177,14 +209,25 @@ final class CoordinatorState {
         }
         writePairs(out, decisions);
         writePairs(out, frontiers);
+        int count = 0;
+        for (TreeMap<Long, KeyBlock> of : blocks.values()) {
+            count += of.size();
+        }
+        out.writeInt(count);
+        for (TreeMap<Long, KeyBlock> of : blocks.values()) {
+            for (KeyBlock block : of.values()) {
+                CoordinatorCodec.keyBlock(out, block);
+            }
+        }
     }
 
     /** Replaces this state with the one {@link #writeTo} wrote. */
     void readFrom(DataInput in) throws IOException {
         int magic = in.readInt();
         int version = in.readInt();
-        if (magic != SNAPSHOT_MAGIC || version != SNAPSHOT_VERSION) {
-            throw new IOException("not a coordinator snapshot of version " + SNAPSHOT_VERSION + " (magic "
+        if (magic != SNAPSHOT_MAGIC || (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_BLOCKS)) {
+            throw new IOException("not a coordinator snapshot of version " + SNAPSHOT_VERSION_WITHOUT_BLOCKS + " or "
+                    + SNAPSHOT_VERSION + " (magic "
                     + Integer.toHexString(magic) + ", version " + version + ")");
         }
         clear();
@@ -201,6 +244,14 @@ final class CoordinatorState {
         }
         readPairs(in, decisions);
         readPairs(in, frontiers);
+        if (version >= 2) {
+            n = CoordinatorCodec.count(in);
+            for (int i = 0; i < n; i++) {
+                KeyBlock block = CoordinatorCodec.keyBlock(in);
+                blocks.computeIfAbsent(new Pair(block.group(), block.sequence()), k -> new TreeMap<>())
+                        .put(block.start(), block);
+            }
+        }
     }
 
     void clear() {
@@ -208,6 +259,7 @@ final class CoordinatorState {
         sites.clear();
         decisions.clear();
         frontiers.clear();
+        blocks.clear();
     }
 
     private static void writePairs(DataOutput out, TreeMap<Pair, String> map) throws IOException {

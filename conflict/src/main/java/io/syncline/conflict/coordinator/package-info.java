@@ -1,7 +1,7 @@
 /**
  * The coordinator: a small Raft group (Apache Ratis) whose replicated state machine holds partition
- * leases and their epochs, the site registry, coordinated conflict decisions and each site's applied
- * frontier. {@link io.syncline.conflict.coordinator.CoordinatorPeer} runs one peer,
+ * leases and their epochs, the site registry, coordinated conflict decisions, each site's applied
+ * frontier and the blocks of key values handed to sites. {@link io.syncline.conflict.coordinator.CoordinatorPeer} runs one peer,
  * {@link io.syncline.conflict.coordinator.CoordinatorCluster} a whole group in one JVM (tests, the
  * embedded stack), and {@link io.syncline.conflict.coordinator.CoordinatorClient} is what sink tasks,
  * the CLI and the REST extension use.
@@ -25,6 +25,10 @@
  *       zombie's lease.
  *   <li><b>Decisions are first-wins.</b> A decision is recorded once under (group, idempotency key);
  *       every later proposal gets the recorded one back, so every site applies the same.
+ *   <li><b>Key blocks are handed out once.</b> A block of a sequence starts above the caller's floor
+ *       and above every block of that sequence handed out before, at any site; its request id is
+ *       recorded with it, so a retried request (after a timeout or a leader change: the first attempt
+ *       may have been committed) gets the same block back instead of a second one.
  *   <li><b>Bad commands never reach the log and never throw.</b> The leader refuses an undecodable or
  *       invalid command before appending it; one found in the log anyway fails its future and
  *       changes nothing, identically on every peer.

@@ -17,6 +17,8 @@ class CoordinatorCodecTest {
     private static final PartitionLease LEASE = new PartitionLease("orders", "east", 3, "east-sink-0/7f3a", 4, 1_700_000_010_000L);
     private static final SiteRecord SITE = new SiteRecord("orders", "west", "mariadb", -2, SiteState.PAUSED);
 
+    private static final KeyBlock BLOCK = new KeyBlock("orders", "public.tickets.id", "east", 1, Long.MAX_VALUE, "r1");
+
     static List<CoordinatorCommand> commands() {
         return List.of(
                 new CoordinatorCommand.Acquire("orders", "east", 3, "east-sink-0/7f3a", 10_000, 1_700_000_000_000L),
@@ -25,7 +27,9 @@ class CoordinatorCodecTest {
                 new CoordinatorCommand.RegisterSite(SITE),
                 new CoordinatorCommand.Decide("orders", "public.orders/42@a1b2", "{\"winner\":\"west\",\"näme\":\"Zoë ✓\"}"),
                 new CoordinatorCommand.Decide("orders", "k", ""),
-                new CoordinatorCommand.ReportFrontier("orders", "east", "{\"east\":12,\"west\":9}"));
+                new CoordinatorCommand.ReportFrontier("orders", "east", "{\"east\":12,\"west\":9}"),
+                new CoordinatorCommand.AllocateKeyBlock("orders", "public.tickets.id", "east", 10_000, 1_234,
+                        "east/public.tickets.id/after:9223372036854775807"));
     }
 
     @Test
@@ -39,7 +43,8 @@ class CoordinatorCodecTest {
     void everyQuerySurvivesARoundTrip() {
         for (CoordinatorQuery query : List.of(new CoordinatorQuery.Leases(Optional.empty()),
                 new CoordinatorQuery.Leases(Optional.of("orders")), new CoordinatorQuery.Sites(),
-                new CoordinatorQuery.Decision("orders", "k"), new CoordinatorQuery.Frontiers("orders"))) {
+                new CoordinatorQuery.Decision("orders", "k"), new CoordinatorQuery.Frontiers("orders"),
+                new CoordinatorQuery.KeyBlocks("orders", "public.tickets.id"))) {
             assertThat(CoordinatorCodec.decodeQuery(CoordinatorCodec.encode(query))).isEqualTo(query);
         }
     }
@@ -55,7 +60,9 @@ class CoordinatorCodecTest {
                 new CoordinatorReply.Released(false), new CoordinatorReply.Accepted(), new CoordinatorReply.Decided("d"),
                 new CoordinatorReply.LeaseList(List.of(LEASE, LEASE)), new CoordinatorReply.LeaseList(List.of()),
                 new CoordinatorReply.SiteList(List.of(SITE)), new CoordinatorReply.RecordedDecision(Optional.of("d")),
-                new CoordinatorReply.RecordedDecision(Optional.empty()), new CoordinatorReply.FrontierMap(frontiers))) {
+                new CoordinatorReply.RecordedDecision(Optional.empty()), new CoordinatorReply.FrontierMap(frontiers),
+                new CoordinatorReply.BlockAllocated(BLOCK), new CoordinatorReply.NoBlock("used up"),
+                new CoordinatorReply.KeyBlockList(List.of(BLOCK, BLOCK)), new CoordinatorReply.KeyBlockList(List.of()))) {
             assertThat(CoordinatorCodec.decodeReply(CoordinatorCodec.encode(reply))).isEqualTo(reply);
         }
     }

@@ -229,6 +229,99 @@ class CoordinatorStateMachineTest {
         assertThat(restored.apply(acquire(1, "c", 1000, T0))).isEqualTo(new CoordinatorReply.Granted(lease(1, "c", 2, T0 + 1000)));
     }
 
+    private KeyBlock allocate(String site, long size, long floor, String requestId) {
+        CoordinatorReply reply = apply(new CoordinatorCommand.AllocateKeyBlock("orders", "public.tickets.id", site,
+                size, floor, requestId));
+        return ((CoordinatorReply.BlockAllocated) reply).block();
+    }
+
+    @Test
+    void keyBlocksOfASequenceAreDisjointAboveTheFloorAndARetryGetsTheSameBlock() {
+        KeyBlock first = allocate("east", 100, 41, "east/1");
+        assertThat(first).isEqualTo(new KeyBlock("orders", "public.tickets.id", "east", 42, 141, "east/1"));
+        KeyBlock second = allocate("west", 100, 7, "west/1");
+        assertThat(second.start()).as("above every earlier block, whatever the floor").isEqualTo(142);
+        assertThat(allocate("east", 5000, 9_999, "east/1")).as("a retried request").isEqualTo(first);
+        KeyBlock third = allocate("east", 10, 10_000, "east/2");
+        assertThat(third.start()).as("above a floor higher than every block").isEqualTo(10_001);
+        assertThat(apply(new CoordinatorCommand.AllocateKeyBlock("orders", "public.notes.id", "east", 10, 0, "east/1")))
+                .as("another sequence has its own value space and request ids")
+                .isEqualTo(new CoordinatorReply.BlockAllocated(new KeyBlock("orders", "public.notes.id", "east", 1, 10,
+                        "east/1")));
+        assertThat(query(new CoordinatorQuery.KeyBlocks("orders", "public.tickets.id")))
+                .isEqualTo(new CoordinatorReply.KeyBlockList(List.of(first, second, third)));
+        assertThat(query(new CoordinatorQuery.KeyBlocks("other", "public.tickets.id")))
+                .isEqualTo(new CoordinatorReply.KeyBlockList(List.of()));
+    }
+
+    @Test
+    void randomConcurrentAllocationsWithRetriesNeverShareAValue() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        List<KeyBlock> received = new ArrayList<>();
+        Map<String, KeyBlock> byRequest = new HashMap<>();
+        for (int i = 0; i < 2_000; i++) {
+            String site = "s" + random.nextInt(4);
+            String requestId = random.nextInt(4) == 0 && !byRequest.isEmpty()
+                    ? new ArrayList<>(byRequest.keySet()).get(random.nextInt(byRequest.size())) : site + "/" + i;
+            KeyBlock block = allocate(site, 1 + random.nextInt(50), random.nextInt(100_000), requestId);
+            KeyBlock earlier = byRequest.putIfAbsent(requestId, block);
+            if (earlier != null) {
+                assertThat(block).as("retry of %s (seed %d)", requestId, seed).isEqualTo(earlier);
+            } else {
+                received.add(block);
+            }
+        }
+        for (int i = 0; i < received.size(); i++) {
+            for (int j = i + 1; j < received.size(); j++) {
+                assertThat(received.get(i).overlaps(received.get(j))).as("%s and %s (seed %d)", received.get(i),
+                        received.get(j), seed).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aUsedUpValueSpaceIsAnsweredNotThrown() {
+        KeyBlock last = allocate("east", 10, Long.MAX_VALUE - 5, "east/1");
+        assertThat(last.end()).isEqualTo(Long.MAX_VALUE);
+        assertThat(last.size()).isEqualTo(5);
+        assertThat(apply(new CoordinatorCommand.AllocateKeyBlock("orders", "public.tickets.id", "east", 10, 0,
+                "east/2"))).isInstanceOf(CoordinatorReply.NoBlock.class);
+    }
+
+    @Test
+    void keyBlocksSurviveASnapshotAndAVersion1SnapshotStillLoads() throws IOException {
+        apply(acquire(0, "a", 1000, T0));
+        apply(new CoordinatorCommand.Decide("orders", "k", "east"));
+        apply(new CoordinatorCommand.ReportFrontier("orders", "east", "{\"east\":3}"));
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(v1);
+        // Version 1, as the builds before key blocks wrote it: the same sections, no blocks after them.
+        byte[] v2WithoutBlocks = snapshotBytes(machine);
+        out.write(v2WithoutBlocks, 0, 4);
+        out.writeInt(1);
+        out.write(v2WithoutBlocks, 8, v2WithoutBlocks.length - 8 - 4);
+        CoordinatorState old = new CoordinatorState();
+        old.readFrom(new DataInputStream(new ByteArrayInputStream(v1.toByteArray())));
+        ByteArrayOutputStream rewritten = new ByteArrayOutputStream();
+        old.writeTo(new DataOutputStream(rewritten));
+        assertThat(rewritten.toByteArray()).as("a version 1 snapshot loads whole").isEqualTo(v2WithoutBlocks);
+
+        KeyBlock block = allocate("east", 100, 0, "east/1");
+        byte[] bytes = snapshotBytes(machine);
+        CoordinatorState restored = new CoordinatorState();
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        assertThat(restored.query(new CoordinatorQuery.KeyBlocks("orders", "public.tickets.id")))
+                .isEqualTo(new CoordinatorReply.KeyBlockList(List.of(block)));
+        assertThat(restored.apply(new CoordinatorCommand.AllocateKeyBlock("orders", "public.tickets.id", "west", 100,
+                0, "west/1"))).as("the restored state goes on above the restored block")
+                .isEqualTo(new CoordinatorReply.BlockAllocated(new KeyBlock("orders", "public.tickets.id", "west", 101,
+                        200, "west/1")));
+        assertThat(restored.apply(new CoordinatorCommand.AllocateKeyBlock("orders", "public.tickets.id", "east", 100,
+                0, "east/1"))).as("and still knows the request ids")
+                .isEqualTo(new CoordinatorReply.BlockAllocated(block));
+    }
+
     private static byte[] snapshotBytes(CoordinatorStateMachine machine) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

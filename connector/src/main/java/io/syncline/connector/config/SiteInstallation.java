@@ -1,5 +1,8 @@
 package io.syncline.connector.config;
 
+import io.syncline.core.site.KeyBlockSource;
+import io.syncline.core.site.KeyBlockUnavailableException;
+import io.syncline.core.site.KeyKind;
 import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.SiteSetupException;
 import java.sql.Connection;
@@ -19,10 +22,23 @@ public final class SiteInstallation {
      * @throws RetriableException when the database cannot be reached
      */
     public static void install(SynclineConnectorConfig config) {
+        install(config, KeyBlockSource.NONE);
+    }
+
+    /**
+     * Like {@link #install(SynclineConnectorConfig)}, taking key blocks from {@code blocks}
+     * ({@code keys.kind=coordinator-blocks}).
+     *
+     * @throws RetriableException also when a key block is needed and the coordinator cannot be reached
+     */
+    public static void install(SynclineConnectorConfig config, KeyBlockSource blocks) {
         try (Connection connection = config.connect()) {
             config.engine().installer(config.siteId(), config.syncGroup())
                     .install(connection, config.tables(), config.trackingOptions());
-            installKeys(config, connection);
+            installKeys(config, connection, blocks);
+        } catch (KeyBlockUnavailableException e) {
+            throw new RetriableException("site " + config.siteId() + " needs key blocks and " + e.getMessage()
+                    + "; the connector will retry", e);
         } catch (SiteSetupException e) {
             throw new ConnectException(e.getMessage(), e);
         } catch (SQLException e) {
@@ -42,8 +58,14 @@ public final class SiteInstallation {
         if (config.keyPlan().isEmpty()) {
             return;
         }
+        if (config.keyPlan().get().kind() == KeyKind.COORDINATOR_BLOCKS) {
+            // Only the source task tops blocks up; standalone capture runs without it.
+            throw new ConnectException("site " + config.siteId() + ": keys.kind=coordinator-blocks needs the source "
+                    + "connector's background top-up, which syncline run (standalone) does not run; use "
+                    + "keys.kind=interleaved there");
+        }
         try (Connection connection = config.connect()) {
-            installKeys(config, connection);
+            installKeys(config, connection, KeyBlockSource.NONE);
         } catch (SiteSetupException e) {
             throw new ConnectException(e.getMessage(), e);
         } catch (SQLException e) {
@@ -52,10 +74,11 @@ public final class SiteInstallation {
         }
     }
 
-    private static void installKeys(SynclineConnectorConfig config, Connection connection) throws SQLException {
+    private static void installKeys(SynclineConnectorConfig config, Connection connection, KeyBlockSource blocks)
+            throws SQLException {
         Optional<KeyPlan> plan = config.keyPlan();
         if (plan.isPresent()) {
-            config.engine().keyInstaller().install(connection, config.tables(), plan.get());
+            config.engine().keyInstaller().install(connection, config.tables(), plan.get(), blocks);
         }
     }
 }

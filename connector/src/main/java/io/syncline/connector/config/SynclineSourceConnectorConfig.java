@@ -75,6 +75,16 @@ public final class SynclineSourceConnectorConfig extends SynclineConnectorConfig
         return Optional.of(KeyConfig.plan(this));
     }
 
+    /** The coordinator that hands out key blocks ({@code keys.kind=coordinator-blocks}); empty when not set. */
+    public String coordinatorPeers() {
+        return KeyConfig.coordinatorPeers(this);
+    }
+
+    /** How often the source task checks the values left in the sequences' key blocks. */
+    public Duration keyBlockCheckInterval() {
+        return Duration.ofMillis(getInt(KeyConfig.KEYS_BLOCK_CHECK_MS));
+    }
+
     public String slotName() {
         String s = getString(SLOT_NAME);
         return s.isEmpty() ? names().slot(siteId().value()) : s;

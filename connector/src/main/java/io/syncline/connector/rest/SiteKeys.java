@@ -15,11 +15,14 @@ import java.util.Objects;
 /**
  * The generated keys of a site as its source connector configures them, for {@code GET
  * /syncline/status}: per sequence (or MariaDB AUTO_INCREMENT column) its kind, step and next value,
- * read from the site's catalog without changing anything.
+ * and for {@code coordinator-blocks} its block and the values left in it, read from the site's
+ * catalog without changing anything.
  *
  * <pre>{@code
  * {"table":"public.tickets","column":"id","sequence":"public.tickets_id_seq","kind":"interleaved",
- *  "increment":16,"next":1000019,"slot":3}
+ *  "increment":16,"next":1000019,"slot":3,"block":null,"remaining":null}
+ * {"table":"public.notes","column":"id","sequence":"public.notes_id_seq","kind":"coordinator-blocks",
+ *  "increment":1,"next":20042,"slot":null,"block":{"start":20001,"end":30000},"remaining":9959}
  * }</pre>
  */
 record SiteKeys(Engine engine, List<TableRef> tables, KeyPlan plan) {
@@ -48,6 +51,13 @@ record SiteKeys(Engine engine, List<TableRef> tables, KeyPlan plan) {
         json.put("increment", key.increment());
         json.put("next", key.next());
         json.put("slot", "interleaved".equals(key.kind()) && plan.hasOffset() ? plan.offset() : null);
+        json.put("block", key.block().map(b -> {
+            Map<String, Object> block = new LinkedHashMap<>();
+            block.put("start", b.start());
+            block.put("end", b.end());
+            return block;
+        }).orElse(null));
+        json.put("remaining", key.remaining().isPresent() ? key.remaining().getAsLong() : null);
         return json;
     }
 }

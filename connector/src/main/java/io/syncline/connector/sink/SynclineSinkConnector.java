@@ -58,7 +58,9 @@ public class SynclineSinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(props));
+            Map<String, String> task = new HashMap<>(props);
+            task.put(SynclineSinkTask.TASK_INDEX, Integer.toString(i));
+            configs.add(task);
         }
         return configs;
     }

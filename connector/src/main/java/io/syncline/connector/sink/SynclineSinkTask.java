@@ -9,8 +9,10 @@ import io.syncline.connector.config.Version;
 import io.syncline.connector.metrics.SinkTaskMetrics;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.SiteId;
+import io.syncline.core.apply.ApplyOrigin;
 import io.syncline.core.apply.ApplyResult;
 import io.syncline.core.apply.BatchOutcome;
+import io.syncline.core.apply.Engine;
 import io.syncline.core.apply.FencedException;
 import io.syncline.core.apply.SiteApplier;
 import io.syncline.core.site.SiteSetupException;
@@ -47,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * for it (metrics, applied offsets, the dot cache). The logic lives in those classes.
  */
 public class SynclineSinkTask extends SinkTask {
+
+    /** The task's index among its connector's tasks, in the config the connector gives it. */
+    static final String TASK_INDEX = "syncline.task.index";
 
     private static final Logger LOG = LoggerFactory.getLogger(SynclineSinkTask.class);
     /** How long a batch waits before it is retried when a column has not reached this site yet. */
@@ -101,7 +106,13 @@ public class SynclineSinkTask extends SinkTask {
                         e.getMessage());
             }
         }
-        applier = new SiteApplier(config.engine().dialect(), self, resolvers, config.ledgerEnabled());
+        // At PostgreSQL 16+ sites the applied rows carry this task's replication origin, so the site's capture
+        // (origin=none) is not sent them; one origin per task, as one session at a time may use it.
+        ApplyOrigin origin = config.engine() == Engine.POSTGRES
+                ? ApplyOrigin.named("syncline:" + props.getOrDefault("name", config.syncGroup() + "-" + self) + ":"
+                        + props.getOrDefault(TASK_INDEX, "0"))
+                : ApplyOrigin.none();
+        applier = new SiteApplier(config.engine().dialect(), self, resolvers, config.ledgerEnabled(), origin);
         connection = new SiteConnection(config::connect, applier.dialect(),
                 coordinator == null ? Optional.empty() : Optional.of(config.leaseTtl()), self);
         envelopes = new EnvelopeReader(() -> context.errantRecordReporter());

@@ -5,6 +5,8 @@ import io.syncline.connector.config.SiteConfigValidation;
 import io.syncline.connector.config.SiteInstallation;
 import io.syncline.connector.config.SynclineSourceConnectorConfig;
 import io.syncline.connector.config.Version;
+import io.syncline.core.site.KeyKind;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,9 @@ import org.apache.kafka.connect.source.SourceConnector;
  */
 public class SynclineSourceConnector extends SourceConnector {
 
+    /** How long the installation waits for a coordinator majority before Connect retries the start. */
+    private static final Duration BLOCK_PATIENCE = Duration.ofSeconds(15);
+
     private Map<String, String> props;
 
     @Override
@@ -37,7 +42,14 @@ public class SynclineSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         SynclineSourceConnectorConfig config = new SynclineSourceConnectorConfig(props);
-        SiteInstallation.install(config);
+        if (config.keyPlan().orElseThrow().kind() == KeyKind.COORDINATOR_BLOCKS) {
+            try (CoordinatorKeyBlocks blocks = CoordinatorKeyBlocks.connect(config.coordinatorPeers(),
+                    config.syncGroup(), config.siteId().value(), BLOCK_PATIENCE)) {
+                SiteInstallation.install(config, blocks);
+            }
+        } else {
+            SiteInstallation.install(config);
+        }
         this.props = new HashMap<>(props);
     }
 

@@ -9,6 +9,8 @@ import io.syncline.core.ChangeEnvelopeCodec;
 import io.syncline.core.ChangeEvent;
 import io.syncline.core.apply.Engine;
 import io.syncline.core.apply.OffsetsTable;
+import io.syncline.core.site.KeyKind;
+import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.PostgresPublication;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -51,6 +53,7 @@ public class SynclineSourceTask extends SourceTask {
     private String siteId;
     private long emitted;
     private SourceTaskMetrics metrics;
+    private KeyBlockTopUp keyBlocks;
 
     @Override
     public String version() {
@@ -67,8 +70,9 @@ public class SynclineSourceTask extends SourceTask {
         pairing = new ChangePairing(config.siteId(), config.engine() == Engine.POSTGRES);
         chain = new AckChain();
         WalRetention.check(config);
+        boolean filterOrigin = false;
         if (config.engine() == Engine.POSTGRES) {
-            preparePublication(config);
+            filterOrigin = preparePublication(config);
         }
         stamps = new TransactionStamps(appliedOffsets(config));
         transactionTopic = CaptureSettings.transactionTopic(config);
@@ -77,15 +81,34 @@ public class SynclineSourceTask extends SourceTask {
             case MARIADB -> new MariaDbConnectorTask();
         };
         capture.initialize(context);
-        capture.start(CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix())));
+        Map<String, String> debezium = CaptureSettings.debezium(config, props.getOrDefault("name", config.capturePrefix()));
+        if (filterOrigin) {
+            // PostgreSQL 16+: the walsender skips what the site's sinks applied (ApplyOrigin) instead of sending it.
+            debezium.put("slot.stream.params", "origin=none");
+        }
+        capture.start(debezium);
+        startKeyBlockTopUp(config);
         metrics = SourceTaskMetrics.register(props.getOrDefault("name", config.capturePrefix()), config.syncGroup(),
                 config.siteId().value());
         LOG.info("Capturing site {} of group {} ({} tables) to topic {}", config.siteId(), config.syncGroup(),
                 config.tables().size(), topic);
     }
 
-    /** Creates or updates the publication the capture reads (PostgreSQL; see {@link PostgresPublication}). */
-    private static void preparePublication(SynclineSourceConnectorConfig config) {
+    /** With {@code keys.kind=coordinator-blocks}: moves sequences to their next block before they run out. */
+    private void startKeyBlockTopUp(SynclineSourceConnectorConfig config) {
+        KeyPlan plan = config.keyPlan().orElseThrow();
+        if (plan.kind() == KeyKind.COORDINATOR_BLOCKS) {
+            keyBlocks = KeyBlockTopUp.start(config, plan, CoordinatorKeyBlocks.connect(config.coordinatorPeers(),
+                    config.syncGroup(), config.siteId().value(), config.keyBlockCheckInterval()));
+        }
+    }
+
+    /**
+     * Creates or updates the publication the capture reads (PostgreSQL; see {@link PostgresPublication}).
+     *
+     * @return whether the server filters changes by origin (PostgreSQL 16 and later)
+     */
+    private static boolean preparePublication(SynclineSourceConnectorConfig config) {
         try (Connection connection = config.connect()) {
             boolean filtered = PostgresPublication.ensure(connection, config.publicationName(), config.tables());
             if (!filtered) {
@@ -94,6 +117,11 @@ public class SynclineSourceTask extends SourceTask {
                         + "(it installs schema version 6) to let the server filter them", config.siteId(),
                         config.publicationName());
             }
+            boolean byOrigin = connection.getMetaData().getDatabaseMajorVersion() >= 16;
+            LOG.info("Site {} runs PostgreSQL {}: {}", config.siteId(), connection.getMetaData()
+                    .getDatabaseProductVersion(), byOrigin ? "the capture reads with origin=none, so the server "
+                    + "never sends what Syncline applied here" : "the capture drops what Syncline applied here itself");
+            return byOrigin;
         } catch (SQLException e) {
             throw new ConnectException("site " + config.siteId() + ": could not create or update publication "
                     + config.publicationName() + " (SQLSTATE " + e.getSQLState() + ": " + e.getMessage()
@@ -273,6 +301,9 @@ public class SynclineSourceTask extends SourceTask {
     public void stop() {
         if (metrics != null) {
             metrics.close();
+        }
+        if (keyBlocks != null) {
+            keyBlocks.close();
         }
         if (capture != null) {
             capture.stop();

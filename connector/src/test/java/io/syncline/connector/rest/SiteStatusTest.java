@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.core.site.KeyPlan;
 import io.syncline.core.site.KeySequence;
+import io.syncline.core.site.SequenceBlock;
 import io.syncline.core.site.TableRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,6 +92,17 @@ class SiteStatusTest {
         assertThat(key.path("increment").asLong()).isEqualTo(16);
         assertThat(key.path("next").asLong()).isEqualTo(1_000_019);
         assertThat(key.path("slot").asInt()).isEqualTo(3);
+        assertThat(key.path("remaining").isNull()).isTrue();
+
+        KeySequence blocks = new KeySequence(TableRef.parse("public.notes"), "id", "public.notes_id_seq",
+                "coordinator-blocks", 1, 20_042, KeySequence.Action.UNCHANGED,
+                Optional.of(new SequenceBlock(20_001, 30_000)));
+        JsonNode block = JSON.valueToTree(SiteKeys.toJson(blocks, KeyPlan.coordinatorBlocks(10_000, 2_000)));
+        assertThat(block.path("kind").asText()).isEqualTo("coordinator-blocks");
+        assertThat(block.path("block").path("start").asLong()).isEqualTo(20_001);
+        assertThat(block.path("block").path("end").asLong()).isEqualTo(30_000);
+        assertThat(block.path("remaining").asLong()).isEqualTo(9_959);
+        assertThat(block.path("slot").isNull()).isTrue();
     }
 
     @Test

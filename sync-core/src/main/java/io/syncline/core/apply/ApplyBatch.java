@@ -77,7 +77,7 @@ final class ApplyBatch {
         }
         writeData();
         writeMeta();
-        conflicts.write(applier.dialect(), connection, self);
+        conflicts.write(applier.dialect(), connection, self, applier.origin());
         if (applier.ledger() && !appliedEvents.isEmpty()) {
             ApplyLedgerTable.record(connection, appliedEvents);
         }

@@ -42,6 +42,22 @@ final class ConflictLog {
         return entries.stream().map(Entry::logged).toList();
     }
 
+    /** Writes the entries untagged by {@code origin}, so the site's capture ships them to the conflicts topic. */
+    void write(Dialect dialect, Connection connection, SiteId site, ApplyOrigin origin) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        boolean tagged = origin.entered();
+        origin.leave(connection);
+        try {
+            write(dialect, connection, site);
+        } finally {
+            if (tagged) {
+                origin.enter(connection);
+            }
+        }
+    }
+
     void write(Dialect dialect, Connection connection, SiteId site) throws SQLException {
         if (entries.isEmpty()) {
             return;

@@ -81,7 +81,7 @@ final class ParentDeleteWins {
         }
         ApplyBatch batch = new ApplyBatch(applier, connection);
         ApplyResult result = batch.apply(List.of(written.get()));
-        conflicts.write(applier.dialect(), connection, applier.self());
+        conflicts.write(applier.dialect(), connection, applier.self(), applier.origin());
         List<LoggedConflict> logged = new ArrayList<>(conflicts.logged());
         logged.addAll(batch.logged());
         LOG.trace("{}[{}]: foreign key settled by {} ({} row(s) logged)", event.table(), event.key(), RULE,

@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SiteApplier {
 
     private final Dialect dialect;
+    private final ApplyOrigin origin;
     private final SiteId self;
     private final ConflictArbiter arbiter;
     private final boolean ledger;
@@ -70,6 +71,15 @@ public final class SiteApplier {
      * @param ledger whether to record every applied dot in {@code syncline.apply_ledger}
      */
     public SiteApplier(Dialect dialect, SiteId self, ConflictArbiter arbiter, boolean ledger) {
+        this(dialect, self, arbiter, ledger, ApplyOrigin.none());
+    }
+
+    /**
+     * @param origin the replication origin the applied rows are written under, so a PostgreSQL 16+
+     *     site's capture is not sent them ({@link ApplyOrigin})
+     */
+    public SiteApplier(Dialect dialect, SiteId self, ConflictArbiter arbiter, boolean ledger, ApplyOrigin origin) {
+        this.origin = Objects.requireNonNull(origin, "origin");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.self = Objects.requireNonNull(self, "self");
         this.arbiter = Objects.requireNonNull(arbiter, "arbiter");
@@ -170,6 +180,7 @@ public final class SiteApplier {
             dialect.yieldToApplications(connection);
             dialect.markApplying(connection);
             storeOffsets(connection, offsets);
+            origin.enter(connection);
             ApplyResult result = ApplyResult.EMPTY;
             List<LoggedConflict> logged = new ArrayList<>();
             if (!changeByChange) {
@@ -206,9 +217,12 @@ public final class SiteApplier {
                 result = result.plus(new ApplyResult(0, 0, 0, rejected));
                 if (!rejected.isEmpty() && onRejected.handle(rejected) == RejectionHandler.Decision.ROLL_BACK) {
                     connection.rollback();
+                    origin.leaveAfterRollback(connection);
                     return new BatchOutcome.RolledBack(rejected);
                 }
             }
+            // A commit record with an origin would hide the whole transaction, offsets and conflicts too.
+            origin.leave(connection);
             connection.commit();
             return new BatchOutcome.Committed(result, logged);
         } catch (SQLException | RuntimeException e) {
@@ -217,8 +231,14 @@ public final class SiteApplier {
             } catch (SQLException rollbackFailure) {
                 e.addSuppressed(rollbackFailure);
             }
+            origin.leaveAfterRollback(connection);
             throw e;
         }
+    }
+
+    /** The origin the applied rows are written under. */
+    ApplyOrigin origin() {
+        return origin;
     }
 
     /** What settles one refused change in the open transaction; empty when its rule does not apply. */

@@ -111,7 +111,7 @@ final class UniqueKeyConflicts {
         }
         ApplyBatch batch = new ApplyBatch(applier, connection);
         ApplyResult result = batch.apply(List.of(written));
-        conflicts.write(applier.dialect(), connection, applier.self());
+        conflicts.write(applier.dialect(), connection, applier.self(), applier.origin());
         List<LoggedConflict> logged = new ArrayList<>(conflicts.logged());
         logged.addAll(batch.logged());
         LOG.trace("{}[{}]: unique key settled by {} ({} row(s) logged)", event.table(), event.key(),

@@ -17,6 +17,12 @@ public enum KeyKind {
      * step 16 yields 3, 19, 35, ... No coordinator is needed; a site never runs out.
      */
     INTERLEAVED,
+    /**
+     * Every sequence is bounded to a block of values the coordinator handed this site
+     * ({@code MINVALUE start MAXVALUE end}, increment 1), and moved to the next block in the
+     * background before it runs out. PostgreSQL only (MariaDB's AUTO_INCREMENT cannot be bounded).
+     */
+    COORDINATOR_BLOCKS,
     /** Sequences are left as they are: the application makes its keys unique itself. */
     NONE;
 
@@ -36,6 +42,6 @@ public enum KeyKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("keys.kind was '" + name + "', must be interleaved or none");
+        throw new IllegalArgumentException("keys.kind was '" + name + "', must be interleaved, coordinator-blocks or none");
     }
 }

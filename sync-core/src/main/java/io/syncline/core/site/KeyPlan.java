@@ -13,13 +13,24 @@ import java.util.Objects;
  * long first = plan.firstAbove(1_000_000);      // 1000003
  * }</pre>
  *
+ * <p>For {@link KeyKind#COORDINATOR_BLOCKS}: how many values a block holds, and the low-water mark, the
+ * number of values left in a block below which the site asks for the next one.
+ *
  * @param step how many slots the mesh has (the increment of every converted sequence), 2 to 1000000
  * @param offset this site's slot, 1 to {@code step}, or 0 when not configured
+ * @param blockSize values per block, {@value #MIN_BLOCK_SIZE} to {@value #MAX_BLOCK_SIZE}
+ * @param lowWater values left that trigger the next block, 1 to {@code blockSize - 1}
  */
-public record KeyPlan(KeyKind kind, int step, int offset) {
+public record KeyPlan(KeyKind kind, int step, int offset, long blockSize, long lowWater) {
 
     /** Most slots a mesh may have. */
     public static final int MAX_STEP = 1_000_000;
+    /** Fewest values a block may hold. */
+    public static final long MIN_BLOCK_SIZE = 10;
+    /** Most values a block may hold. */
+    public static final long MAX_BLOCK_SIZE = 1_000_000_000L;
+    /** Values per block unless configured. */
+    public static final long DEFAULT_BLOCK_SIZE = 10_000;
 
     public KeyPlan {
         Objects.requireNonNull(kind, "kind");
@@ -30,6 +41,29 @@ public record KeyPlan(KeyKind kind, int step, int offset) {
             throw new IllegalArgumentException("keys.site.offset was " + offset + ", must be between 1 and keys.step ("
                     + step + "), or 0 for not set");
         }
+        if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("keys.block.size was " + blockSize + ", must be between "
+                    + MIN_BLOCK_SIZE + " and " + MAX_BLOCK_SIZE);
+        }
+        if (lowWater < 1 || lowWater >= blockSize) {
+            throw new IllegalArgumentException("keys.block.low.water was " + lowWater + ", must be between 1 and "
+                    + "keys.block.size - 1 (" + (blockSize - 1) + ")");
+        }
+    }
+
+    /** A plan with the default block settings (they matter only for {@link KeyKind#COORDINATOR_BLOCKS}). */
+    public KeyPlan(KeyKind kind, int step, int offset) {
+        this(kind, step, offset, DEFAULT_BLOCK_SIZE, defaultLowWater(DEFAULT_BLOCK_SIZE));
+    }
+
+    /** Blocks of {@code blockSize} values from the coordinator, the next one asked for below {@code lowWater} left. */
+    public static KeyPlan coordinatorBlocks(long blockSize, long lowWater) {
+        return new KeyPlan(KeyKind.COORDINATOR_BLOCKS, 16, 0, blockSize, lowWater);
+    }
+
+    /** A fifth of the block, at least 1. */
+    public static long defaultLowWater(long blockSize) {
+        return Math.max(1, blockSize / 5);
     }
 
     /** Interleaved values at slot {@code offset} of {@code step}. */

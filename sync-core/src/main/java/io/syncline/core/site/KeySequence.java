@@ -1,6 +1,8 @@
 package io.syncline.core.site;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One generated key of a synced table as the key installer found (and left) it: a PostgreSQL
@@ -20,9 +22,10 @@ import java.util.Objects;
  * @param increment the step between two values it yields
  * @param next the next value it yields
  * @param action what this installation did to it
+ * @param block the block of values it is bounded to ({@code coordinator-blocks}), or empty
  */
 public record KeySequence(TableRef table, String column, String sequence, String kind, long increment, long next,
-        Action action) {
+        Action action, Optional<SequenceBlock> block) {
 
     /** What an installation did to a generated key. */
     public enum Action {
@@ -31,7 +34,9 @@ public record KeySequence(TableRef table, String column, String sequence, String
         /** Already in the site's slot (an earlier installation converted it); left as it was. */
         UNCHANGED,
         /** Left as it is because the kind is {@code none}. */
-        LEFT_ALONE
+        LEFT_ALONE,
+        /** Moved to a new block of values (the old one was running out). */
+        TOPPED_UP
     }
 
     public KeySequence {
@@ -40,5 +45,17 @@ public record KeySequence(TableRef table, String column, String sequence, String
         Objects.requireNonNull(sequence, "sequence");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(block, "block");
+    }
+
+    /** A generated key that is not bounded to a block. */
+    public KeySequence(TableRef table, String column, String sequence, String kind, long increment, long next,
+            Action action) {
+        this(table, column, sequence, kind, increment, next, action, Optional.empty());
+    }
+
+    /** How many values are left in its block, or empty when it has none. */
+    public OptionalLong remaining() {
+        return block.isPresent() ? OptionalLong.of(block.get().remainingFrom(next)) : OptionalLong.empty();
     }
 }

@@ -52,7 +52,13 @@ public final class MariaDbKeyInstaller implements KeyInstaller {
     }
 
     @Override
-    public List<KeySequence> install(Connection connection, List<TableRef> tables, KeyPlan plan) throws SQLException {
+    public List<KeySequence> install(Connection connection, List<TableRef> tables, KeyPlan plan,
+            KeyBlockSource blocks) throws SQLException {
+        if (plan.kind() == KeyKind.COORDINATOR_BLOCKS) {
+            throw new SiteSetupException("keys.kind=coordinator-blocks is for PostgreSQL sites: MariaDB's "
+                    + "AUTO_INCREMENT cannot be bounded to a block of values; use keys.kind=interleaved at every site "
+                    + "of a group with a MariaDB site (one group, one kind: a block holds values of every slot)");
+        }
         List<AutoColumn> columns = autoColumns(connection, tables);
         if (columns.isEmpty()) {
             return List.of();

@@ -61,4 +61,19 @@ class KeyPlanTest {
         assertThat(KeyKind.of("interleaved")).isEqualTo(KeyKind.INTERLEAVED);
         assertThat(KeyKind.NONE.configName()).isEqualTo("none");
     }
+
+    @Test
+    void blocksPlansCheckTheirSizeAndLowWaterAndBlocksCountWhatIsLeft() {
+        assertThat(KeyKind.of("coordinator-blocks")).isEqualTo(KeyKind.COORDINATOR_BLOCKS);
+        assertThat(new KeyPlan(KeyKind.COORDINATOR_BLOCKS, 16, 0).lowWater()).isEqualTo(2_000);
+        assertThatThrownBy(() -> KeyPlan.coordinatorBlocks(5, 1)).hasMessageContaining("keys.block.size was 5");
+        assertThatThrownBy(() -> KeyPlan.coordinatorBlocks(100, 100)).hasMessageContaining("keys.block.low.water was 100");
+        assertThatThrownBy(() -> KeyPlan.coordinatorBlocks(100, 0)).hasMessageContaining("keys.block.low.water was 0");
+        SequenceBlock block = new SequenceBlock(101, 200);
+        assertThat(block.remainingFrom(101)).isEqualTo(100);
+        assertThat(block.remainingFrom(1)).isEqualTo(100);
+        assertThat(block.remainingFrom(200)).isEqualTo(1);
+        assertThat(block.remainingFrom(201)).isZero();
+        assertThatThrownBy(() -> new SequenceBlock(10, 9)).hasMessageContaining("[10, 9]");
+    }
 }

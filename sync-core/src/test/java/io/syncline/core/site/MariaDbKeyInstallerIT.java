@@ -50,6 +50,19 @@ class MariaDbKeyInstallerIT {
     }
 
     @Test
+    void coordinatorBlocksAreRefusedSayingToUseInterleaved() throws Exception {
+        String table = uniqueName("blocks");
+        try (Connection c = mariaDb.connect()) {
+            execute(c, "CREATE TABLE public." + table + " (id bigint AUTO_INCREMENT PRIMARY KEY)");
+            assertThatThrownBy(() -> INSTALLER.install(c, List.of(TableRef.parse("public." + table)),
+                    KeyPlan.coordinatorBlocks(100, 20), (sequence, floor, size, requestId) -> {
+                        throw new AssertionError("no block may be asked for at a MariaDB site");
+                    })).isInstanceOf(SiteSetupException.class)
+                    .hasMessageContaining("AUTO_INCREMENT cannot be bounded").hasMessageContaining("interleaved");
+        }
+    }
+
+    @Test
     void setsTheServersPatternToTheSlotAndLeavesItOnTheSecondRun() throws Exception {
         String table = uniqueName("orders");
         TableRef ref = TableRef.parse("public." + table);

@@ -154,6 +154,31 @@ class PostgresKeyInstallerIT {
         }
     }
 
+    @Test
+    void aSequenceOnABlockIsUnboundedAgainWhenTheKindTurnsInterleaved() throws Exception {
+        try (Connection c = postgres.connect(database)) {
+            String table = uniqueName("blocks");
+            execute(c, "CREATE TABLE public." + table + " (id bigserial PRIMARY KEY)");
+            TableRef ref = TableRef.parse(table);
+            // A fixed block stands in for the coordinator here; PostgresKeyBlocksIT uses the real one.
+            KeyBlockSource fixed = (sequence, floor, size, requestId) -> new SequenceBlock(5_001, 5_000 + size);
+
+            assertThat(INSTALLER.install(c, List.of(ref), KeyPlan.coordinatorBlocks(10, 2), fixed)).singleElement()
+                    .satisfies(key -> assertThat(key.block()).contains(new SequenceBlock(5_001, 5_010)));
+            assertThat(insertDefaults(c, table, 10)).last().isEqualTo(5_010L);
+            assertThatThrownBy(() -> insertDefaults(c, table, 1)).hasMessageContaining("reached maximum value");
+
+            INSTALLER.install(c, List.of(ref), KeyPlan.interleaved(16, 3));
+
+            assertThat(insertDefaults(c, table, 2)).containsExactly(5_011L, 5_027L);
+            assertThat(INSTALLER.describe(c, List.of(ref), KeyPlan.interleaved(16, 3))).singleElement()
+                    .satisfies(key -> {
+                        assertThat(key.kind()).isEqualTo("interleaved");
+                        assertThat(key.block()).isEmpty();
+                    });
+        }
+    }
+
     private static List<Long> insertDefaults(Connection c, String table, int rows) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (Statement st = c.createStatement()) {

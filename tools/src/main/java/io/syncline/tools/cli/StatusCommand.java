@@ -294,7 +294,10 @@ final class StatusCommand {
             parts.add("key " + key.path("table").asText() + "." + key.path("column").asText() + " "
                     + key.path("kind").asText() + (key.path("slot").isNumber() ? " slot " + key.path("slot").asLong()
                             + " of " + key.path("increment").asLong() : " step " + key.path("increment").asLong())
-                    + ", next " + key.path("next").asLong());
+                    + ", next " + key.path("next").asLong()
+                    + (key.path("remaining").isNumber() ? ", " + key.path("remaining").asLong() + " left in block "
+                            + key.path("block").path("start").asLong() + ".." + key.path("block").path("end").asLong()
+                            : ""));
         }
         if (site.path("lastAppliedAgeMillis").isNumber()) {
             parts.add(String.format(Locale.ROOT, "last batch applied %.1f s ago",

@@ -35,10 +35,14 @@ final class UpCommand {
             distributed mode, the plugin on their plugin.path) and each coordinator peer as separate JVMs, so
             any of them can be killed (kill -9), paused (kill -STOP) or restarted; without it the broker, one
             worker and the coordinator peers run inside this process. Their output: the log folder.
+            A site's engine is postgres (the installed server, Debian's 15), postgres15/postgres16/postgres17 (that
+            server version: installed, or the one bundled with Syncline, 17 by default) or mariadb, e.g.
+            --sites a:postgres17,b:postgres15,c:mariadb.
 
             JSON line: {"connect":"http://127.0.0.1:P","kafka":"127.0.0.1:P","group":"...","changesTopic":"...",
                         "sites":{"a":{"engine":"postgres","host":"127.0.0.1","port":P,"database":"...",
-                        "user":"...","password":"...","jdbcUrl":"...","pid":N},...},"tables":[...],"startupMs":N,
+                        "version":17 (PostgreSQL sites), "user":"...","password":"...","jdbcUrl":"...","pid":N},...},
+                        "tables":[...],"startupMs":N,
                         "kafkaPid":N,"workers":[{"url":"http://127.0.0.1:P","pid":N},...]}
                         with --coordinators also "coordinator":{"peers":"n1=...","pids":{"n1":N,...}}
                         (a pid is this process's own for what runs inside it)

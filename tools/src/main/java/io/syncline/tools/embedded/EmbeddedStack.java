@@ -45,6 +45,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,24 +67,45 @@ public final class EmbeddedStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern VERSIONED_POSTGRES = Pattern.compile("postgres(1[3-9]|[2-9][0-9])");
 
-    /** One site: its id and database engine. */
-    public record SiteSpec(String id, Engine engine) {
+    /**
+     * One site: its id, database engine and, for PostgreSQL, the server's major version (0: the
+     * newest installed, Debian's).
+     */
+    public record SiteSpec(String id, Engine engine, int postgresMajor) {
         public SiteSpec {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(engine, "engine");
             SiteId.of(id);
+            if (postgresMajor != 0 && (engine != Engine.POSTGRES || postgresMajor < 13)) {
+                throw new IllegalArgumentException("site " + id + ": a server version is for PostgreSQL 13 or "
+                        + "later, got " + engine.configName() + postgresMajor);
+            }
         }
 
-        /** A site whose engine is given by its configuration name, e.g. {@code mariadb}. */
+        /** A site with the engine's default server. */
+        public SiteSpec(String id, Engine engine) {
+            this(id, engine, 0);
+        }
+
+        /**
+         * A site whose engine is given by its configuration name, e.g. {@code mariadb}, or
+         * {@code postgres17} for a PostgreSQL site of that major version.
+         */
         public static SiteSpec of(String id, String engine) {
             Objects.requireNonNull(id, "id");
             SiteId.of(id);
+            Matcher versioned = VERSIONED_POSTGRES.matcher(engine);
+            if (versioned.matches()) {
+                return new SiteSpec(id, Engine.POSTGRES, Integer.parseInt(versioned.group(1)));
+            }
             try {
                 return new SiteSpec(id, Engine.of(engine));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("site " + id + " has engine '" + engine
-                        + "'; this build runs postgres and mariadb sites", e);
+                        + "'; this build runs postgres (postgres15, postgres16, postgres17: that server version) "
+                        + "and mariadb sites", e);
             }
         }
 
@@ -183,6 +206,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Map<String, SiteServer> siteServers;
     /** The sink settings of {@link #startSync}, for sites that join later. */
     private final Map<String, String> syncSinkSettings = new LinkedHashMap<>();
+    /** The source settings of {@link #startSync}, for sites that join later. */
+    private final Map<String, String> syncSourceSettings = new LinkedHashMap<>();
 
     private EmbeddedStack(Options options, Path workDir, EmbeddedKafka kafka, EmbeddedConnect connect,
             Map<String, SiteServer> sites, CoordinatorCluster coordinator, ProcessParts processes,
@@ -335,7 +360,7 @@ public final class EmbeddedStack implements AutoCloseable {
         return site.engine() == Engine.MARIADB
                 ? MariaDbServer.start(dir, "public", MariaDbServer.nextServerId(), List.of(
                         "--auto-increment-increment=" + keyStep, "--auto-increment-offset=" + keySlot))
-                : PostgresServer.start(dir, "site_" + site.id());
+                : PostgresServer.start(dir, "site_" + site.id(), site.postgresMajor());
     }
 
     /**
@@ -509,14 +534,25 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Like {@link #startSync(List, Map)}, with extra sink settings for some sites. */
     public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides,
             Map<String, Map<String, String>> perSiteSinkOverrides) {
+        return startSync(tableNames, sinkOverrides, perSiteSinkOverrides, Map.of());
+    }
+
+    /**
+     * Like {@link #startSync(List, Map, Map)}, with extra settings for every source connector (e.g.
+     * {@code keys.kind=coordinator-blocks}; the coordinator's peers are set for them as for the sinks).
+     */
+    public List<String> startSync(List<String> tableNames, Map<String, String> sinkOverrides,
+            Map<String, Map<String, String>> perSiteSinkOverrides, Map<String, String> sourceOverrides) {
         long startedAt = System.nanoTime();
         List<String> names = new ArrayList<>();
         Map<String, String> sinkSettings = new LinkedHashMap<>();
         coordinatorPeers().ifPresent(peers -> sinkSettings.put("coordinator.peers", peers));
         sinkSettings.putAll(sinkOverrides);
         syncSinkSettings.putAll(sinkSettings);
+        coordinatorPeers().ifPresent(peers -> syncSourceSettings.put(KeyConfig.COORDINATOR_PEERS, peers));
+        syncSourceSettings.putAll(sourceOverrides);
         for (String siteId : sites.keySet()) {
-            ConnectorTemplate source = sourceConnector(siteId, tableNames);
+            ConnectorTemplate source = sourceConnector(siteId, tableNames).with(syncSourceSettings);
             ConnectorTemplate sink = sinkConnector(siteId, tableNames).with(sinkSettings)
                     .with(perSiteSinkOverrides.getOrDefault(siteId, Map.of()));
             rest().putConnectorConfig(source.name(), source.config());
@@ -552,7 +588,7 @@ public final class EmbeddedStack implements AutoCloseable {
         PostgresServer server = PostgresServer.start(workDir.resolve("site-" + siteId), "site_" + siteId);
         siteServers.put(siteId, server);
         List<TableRef> refs = tables.stream().map(TableRef::parse).toList();
-        ConnectorTemplate source = sourceConnector(siteId, tables);
+        ConnectorTemplate source = sourceConnector(siteId, tables).with(syncSourceSettings);
         ConnectorTemplate sink = sinkConnector(siteId, tables).with(syncSinkSettings);
         SiteJoin.Result result;
         try (Connection target = server.connect(); Connection from = site(donor).connect()) {
@@ -670,6 +706,9 @@ public final class EmbeddedStack implements AutoCloseable {
             SiteServer s = entry.getValue();
             ObjectNode node = siteNodes.putObject(entry.getKey());
             node.put("engine", s.engine());
+            if (s instanceof PostgresServer postgres) {
+                node.put("version", postgres.majorVersion());
+            }
             node.put("host", s.host());
             node.put("port", s.port());
             node.put("database", s.database());

@@ -67,6 +67,16 @@ class StatusCommandTest {
     }
 
     @Test
+    void showsTheValuesLeftInABlocksSequence() throws Exception {
+        JsonNode status = json(RUNNING.replace("\"offsets\":[],", "\"offsets\":[],\"keys\":["
+                + "{\"table\":\"public.tickets\",\"column\":\"id\",\"sequence\":\"public.tickets_id_seq\","
+                + "\"kind\":\"coordinator-blocks\",\"increment\":1,\"next\":20042,\"slot\":null,"
+                + "\"block\":{\"start\":20001,\"end\":30000},\"remaining\":9959}],"));
+        assertThat(render(status)).contains("key public.tickets.id coordinator-blocks step 1, next 20042, 9959 left "
+                + "in block 20001..30000; last batch applied");
+    }
+
+    @Test
     void showsPerOriginTransactionsAndWhatWaitsForADependency() throws Exception {
         JsonNode status = json(RUNNING.replace("\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0}}",
                 "\"metrics\":{\"source\":{\"lagMillis\":12,\"eventsPerSecond\":4.0},\"sink\":{"

@@ -110,6 +110,24 @@ class ConfigValidationIT {
         }
     }
 
+    @Test
+    void coordinatorBlocksWithoutACoordinatorOrAtAMariaDbSiteAreRejectedOnTheKind() {
+        Map<String, String> config = new HashMap<>(stack.sourceConnector("v", List.of("public.good")).config());
+        config.put("keys.kind", "coordinator-blocks");
+        config.remove("coordinator.peers");
+        Map<String, List<String>> errors = validate(config, "blocks-without-coordinator");
+        assertThat(errors).containsOnlyKeys("keys.kind");
+        assertThat(errors.get("keys.kind")).singleElement().asString().contains("coordinator.peers is not set");
+
+        config.put("coordinator.peers", "n1=127.0.0.1:9870");
+        config.put("database.engine", "mariadb");
+        config.put("database.port", "1");
+        errors = validate(config, "blocks-at-mariadb");
+        assertThat(errors).containsKey("keys.kind");
+        assertThat(errors.get("keys.kind")).singleElement().asString()
+                .contains("AUTO_INCREMENT cannot be bounded").contains("use interleaved");
+    }
+
     private static List<ConnectorTemplate> templates(String tables) {
         List<String> names = List.of(tables.split(","));
         return List.of(stack.sourceConnector("v", names), stack.sinkConnector("v", names));

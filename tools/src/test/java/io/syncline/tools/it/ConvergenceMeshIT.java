@@ -49,8 +49,21 @@ abstract class ConvergenceMeshIT {
     private static final int KEYS = 300;
     private static final int OPS_PER_SITE = 3_400;
 
+    /** A table no seed writes, for a subclass's own checks. */
+    static final String PROBE_TABLE = "public.accounts_probe";
+
     private EmbeddedStack stack;
     private final List<String> tables = new ArrayList<>();
+
+    /** The running stack, for a subclass's own checks. */
+    EmbeddedStack stack() {
+        return stack;
+    }
+
+    /** Every synced table, {@link #PROBE_TABLE} last. */
+    List<String> tables() {
+        return List.copyOf(tables);
+    }
 
     /** The three sites a, b, c with their engines, e.g. {@code a:postgres,b:postgres,c:mariadb}. */
     abstract String sites();
@@ -72,6 +85,7 @@ abstract class ConvergenceMeshIT {
         for (int i = 0; i < Math.max(count, 1); i++) {
             tables.add("public.accounts_" + i);
         }
+        tables.add(PROBE_TABLE);
         for (String table : tables) {
             stack.applySql(String.format(ConcurrentWorkload.SCHEMA, table),
                     String.format(ConcurrentWorkload.MARIADB_SCHEMA, table));

@@ -48,10 +48,20 @@ abstract class TypeFidelityIT {
     /** The target site's engine. */
     abstract String targetEngine();
 
+    /** The source site as {@code --sites} names it: its engine, or e.g. {@code postgres17} for a server version. */
+    String sourceSite() {
+        return sourceEngine();
+    }
+
+    /** The target site as {@code --sites} names it. */
+    String targetSite() {
+        return targetEngine();
+    }
+
     @BeforeAll
     void startStack() {
         String group = "types" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
-        stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:" + sourceEngine() + ",b:" + targetEngine())
+        stack = EmbeddedStack.start(EmbeddedStack.Options.sites("a:" + sourceSite() + ",b:" + targetSite())
                 .withGroup(group));
         System.out.println(getClass().getSimpleName() + " embedded stack started in "
                 + stack.startupTime().toMillis() + " ms");
