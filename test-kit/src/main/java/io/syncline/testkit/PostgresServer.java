@@ -110,6 +110,11 @@ public final class PostgresServer implements SiteServer {
         return server;
     }
 
+    /** The newest major version this machine can start: installed, or bundled on the classpath; 0 for none. */
+    public static int newestAvailableMajor() {
+        return PostgresBinaries.newestAvailableMajor();
+    }
+
     /** The server's major version, e.g. {@code 17}, as it reports it. */
     public int majorVersion() {
         try (Connection c = connect(); Statement st = c.createStatement();
