@@ -75,13 +75,6 @@ final class PostgresBinaries {
                 + "; install postgresql-" + major + " or choose another version");
     }
 
-    /** The newest major version installed under {@code /usr/lib/postgresql} or bundled; 0 for none. */
-    static int newestAvailableMajor() {
-        int installed = newestUnderInstallRoot().map(bin -> majorVersion(bin.getParent())).orElse(0);
-        int bundled = BundledPostgres.onClasspath().map(BundledPostgres::major).orElse(0);
-        return Math.max(installed, bundled);
-    }
-
     Path binDir() {
         return binDir;
     }

@@ -110,11 +110,6 @@ public final class PostgresServer implements SiteServer {
         return server;
     }
 
-    /** The newest major version this machine can start: installed, or bundled on the classpath; 0 for none. */
-    public static int newestAvailableMajor() {
-        return PostgresBinaries.newestAvailableMajor();
-    }
-
     /** The server's major version, e.g. {@code 17}, as it reports it. */
     public int majorVersion() {
         try (Connection c = connect(); Statement st = c.createStatement();

@@ -3,7 +3,6 @@ package io.syncline.tools.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncline.testkit.Deadlines;
-import io.syncline.testkit.PostgresServer;
 import io.syncline.tools.embedded.EmbeddedStack;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -25,8 +24,8 @@ import java.util.Set;
 final class BenchCommand {
 
     static final String HELP = """
-            Usage: syncline bench [--rows N] [--quick] [--lag-seconds S] [--warmup N] [--phases P,...] [--pg V]
-                   syncline bench --large-tx N [--pg V]
+            Usage: syncline bench [--rows N] [--quick] [--lag-seconds S] [--warmup N] [--phases P,...]
+                   syncline bench --large-tx N
 
             Starts the embedded stack (Kafka, Kafka Connect, sites a and b on private PostgreSQL servers) and
             measures, on tables of ~200-byte rows (id, four integers, a numeric, a timestamp, a short text):
@@ -42,8 +41,6 @@ final class BenchCommand {
                            (default a tenth of --rows, at most 20000), so both meet compiled code
             --phases P,... only these of ceiling,syncline,peer,lag (default all); the figures of the
                            others are left out of the table and the JSON line
-            --pg V         the PostgreSQL major version of both sites, 15, 16 or 17 (default: the newest available:
-                           installed, or bundled, see the README); at 16 and later the capture filters by origin
             --large-tx N   only: one statement inserting N rows in one transaction at a, until b has them;
                            run it with SYNCLINE_JAVA_OPTS=-Xmx512m to hold the whole stack to 512 MB of heap
 
@@ -51,8 +48,7 @@ final class BenchCommand {
             connector/target/bench-plugins (-Dsyncline.bench.plugins overrides).
             Last line: {"syncline_rows_per_s":..,"peer_rows_per_s":..,"ratio_vs_peer":..,"ceiling_rows_per_s":..,
             "ratio_vs_ceiling":..,"p50_lag_ms_1k":..,"p99_lag_ms_1k":..,"p50_lag_ms_10k":..,"p99_lag_ms_10k":..,
-            "rows":..,"heap_peak_mb":..,"pg_version":..,
-            "syncline_write_s":..,"peer_write_s":..,"origin_write_ratio":..,...}
+            "rows":..,"heap_peak_mb":..,...}
             Exit codes: 0 measured, 1 a site's rows differ after a phase, 2 wrong command line, 3 failed
             """;
 
@@ -73,7 +69,7 @@ final class BenchCommand {
     }
 
     ExitCode run(List<String> args) {
-        CommandLine line = new CommandLine(args, Set.of("rows", "large-tx", "lag-seconds", "phases", "warmup", "pg"), Set.of("quick"));
+        CommandLine line = new CommandLine(args, Set.of("rows", "large-tx", "lag-seconds", "phases", "warmup"), Set.of("quick"));
         if (line.help()) {
             out.print(HELP);
             return ExitCode.OK;
@@ -84,9 +80,7 @@ final class BenchCommand {
         int largeTx = line.intValue("large-tx", 0, 0, 100_000_000);
         int warmup = line.intValue("warmup", Math.min(20_000, rows / 10), 0, 100_000_000);
         Set<String> phaseNames = phases(line.get("phases", String.join(",", PHASES)));
-        int pg = line.intValue("pg", PostgresServer.newestAvailableMajor(), 13, 99);
-        EmbeddedStack.Options options = EmbeddedStack.Options.sites("a:postgres" + pg + ",b:postgres" + pg)
-                .withGroup("bench");
+        EmbeddedStack.Options options = EmbeddedStack.Options.sites("a:postgres,b:postgres").withGroup("bench");
         Map<String, String> worker = largeTx > 0 ? Map.of()
                 : Map.of("plugin.path", options.pluginPath().toAbsolutePath() + "," + benchPlugins(options));
         try (HeapWatch heap = HeapWatch.start(); EmbeddedStack stack = EmbeddedStack.start(options, worker)) {
@@ -145,7 +139,6 @@ final class BenchCommand {
                 "equal", "written");
 
         ObjectNode json = JSON.createObjectNode();
-        json.put("pg_version", ((PostgresServer) stack.site("a")).majorVersion());
         boolean equal = true;
         BenchPhases.Throughput ceiling = null;
         BenchPhases.Throughput syncline = null;
@@ -227,10 +220,6 @@ final class BenchCommand {
         if (debezium != null) {
             json.put("peer_write_s", debezium.writeMillis() / 1000.0);
         }
-        if (syncline != null && debezium != null) {
-            // What the capture trigger costs the application: the same rows written at a, synced over unsynced.
-            json.put("origin_write_ratio", ratio(syncline.writeMillis(), debezium.writeMillis()));
-        }
         if (lag1k != null) {
             json.put("p50_lag_ms_1k", round(lag1k.p50Millis()));
             json.put("p99_lag_ms_1k", round(lag1k.p99Millis()));
@@ -267,7 +256,6 @@ final class BenchCommand {
         });
         print(large, "one transaction a -> b");
         ObjectNode json = JSON.createObjectNode();
-        json.put("pg_version", ((PostgresServer) stack.site("a")).majorVersion());
         json.put("large_tx_rows", rows);
         json.put("large_tx_seconds", large.millis() / 1000.0);
         json.put("large_tx_write_s", large.writeMillis() / 1000.0);

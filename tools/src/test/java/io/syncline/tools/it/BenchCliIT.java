@@ -53,13 +53,11 @@ class BenchCliIT {
             JsonNode result = JSON.readTree(output.get(output.size() - 1));
             for (String field : List.of("syncline_rows_per_s", "peer_rows_per_s", "ratio_vs_peer", "ceiling_rows_per_s",
                     "ratio_vs_ceiling", "p50_lag_ms_1k", "p99_lag_ms_1k", "p50_lag_ms_10k", "p99_lag_ms_10k",
-                    "heap_peak_mb", "origin_write_ratio")) {
+                    "heap_peak_mb")) {
                 assertThat(result.path(field).isNumber()).as("%s in %s", field, result).isTrue();
                 assertThat(result.path(field).asDouble()).as(field).isGreaterThanOrEqualTo(0);
             }
             assertThat(result.path("rows").asLong()).isEqualTo(500);
-            assertThat(result.path("pg_version").asInt()).as("the newest PostgreSQL available: the bundled 17")
-                    .isGreaterThanOrEqualTo(17);
             assertThat(result.path("equal").asBoolean()).as("every phase's rows equal at a and b").isTrue();
             assertThat(String.join("\n", output)).contains("peer: Debezium PostgreSQL + JDBC sink");
         } finally {
