@@ -127,13 +127,11 @@ public class ConflictsResource {
         if (StatusResource.blankToNull(site) == null) {
             return Responses.badRequest("give ?site=<site id> (the site whose conflict log holds the conflict)");
         }
-        List<SiteDirectory.Site> matching = directory.sites(StatusResource.blankToNull(group)).stream()
-                .filter(s -> s.site().equals(site.trim())).toList();
-        if (matching.size() != 1) {
-            return Responses.badRequest(matching.isEmpty() ? "no site '" + site + "' on this worker"
-                    : "site '" + site + "' is in several groups; add ?group=");
+        SiteDirectory.Lookup found = directory.one(StatusResource.blankToNull(group), site.trim());
+        if (found.problem() != null) {
+            return Responses.badRequest(found.problem());
         }
-        SiteDirectory.Site target = matching.get(0);
+        SiteDirectory.Site target = found.site();
         try (Connection c = database(target).open()) {
             Optional<ConflictsTable.Logged> logged = ConflictsTable.one(c, id);
             Optional<ConflictsTable.Images> images = ConflictsTable.images(c, id);

@@ -106,13 +106,11 @@ public class DeadLettersResource {
         if (StatusResource.blankToNull(site) == null) {
             return Responses.badRequest("give ?site=<site id> (the site whose dead-letter topic to replay)");
         }
-        List<SiteDirectory.Site> matching = directory.sites(StatusResource.blankToNull(group)).stream()
-                .filter(s -> s.site().equals(site.trim())).toList();
-        if (matching.size() != 1) {
-            return Responses.badRequest(matching.isEmpty() ? "no site '" + site + "' on this worker"
-                    : "site '" + site + "' is in several groups; add ?group=");
+        SiteDirectory.Lookup found = directory.one(StatusResource.blankToNull(group), site.trim());
+        if (found.problem() != null) {
+            return Responses.badRequest(found.problem());
         }
-        SiteDirectory.Site target = matching.get(0);
+        SiteDirectory.Site target = found.site();
         DeadLetterReplay.Result result;
         try {
             result = new DeadLetterReplay(kafka).replay(topic(target), SyncGroupNames.of(target.group()).changesTopic(),

@@ -79,6 +79,20 @@ final class SiteDirectory {
         return sites;
     }
 
+    /** One site found by its id, or why it was not: exactly one of the two is set. */
+    record Lookup(Site site, String problem) {
+    }
+
+    /** The one site {@code siteId} (of {@code group}, null for any), or why there is not exactly one. */
+    Lookup one(String group, String siteId) {
+        List<Site> matching = sites(group).stream().filter(s -> s.site().equals(siteId)).toList();
+        if (matching.size() == 1) {
+            return new Lookup(matching.get(0), null);
+        }
+        return new Lookup(null, matching.isEmpty() ? "no site '" + siteId + "' on this worker"
+                : "site '" + siteId + "' is in several groups; add ?group=");
+    }
+
     /** {@code sink}, {@code source}, or null for a connector that is not Syncline's. */
     static String kind(String connectorClass) {
         if (connectorClass == null) {
